@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"pinggu"
+)
+
+// APIToken is a bearer token of an account, for the JSON API. Only the
+// SHA-256 of the secret is stored; the secret is shown once at creation.
+type APIToken struct {
+	ID         int64     `json:"id"`
+	UserID     int64     `json:"user_id"`
+	Name       string    `json:"name"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at"`
+	RevokedAt  time.Time `json:"revoked_at"`
+}
+
+// CreateToken stores a token with the given hash for user.
+func (tx *Tx) CreateToken(ctx context.Context, userID int64, name, hash string) (*APIToken, error) {
+	t := &APIToken{UserID: userID, Name: name, CreatedAt: tx.Now}
+	err := tx.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at)
+		VALUES ($1, $2, $3, $4) RETURNING id`, userID, name, hash, tx.Now).Scan(&t.ID)
+	if err != nil {
+		return nil, pinggu.Internal(err)
+	}
+	return t, tx.Audit(ctx, "token.create", "user", userID, nil, map[string]any{"token_id": t.ID, "name": name})
+}
+
+// Tokens lists a user's tokens, newest first.
+func (tx *Tx) Tokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	rows, err := tx.query(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at
+		FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []APIToken
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *t)
+	}
+	return out, rows.Err()
+}
+
+func scanToken(s interface{ Scan(...any) error }) (*APIToken, error) {
+	var t APIToken
+	var used, revoked sql.NullTime
+	if err := s.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &used, &revoked); err != nil {
+		return nil, err
+	}
+	t.CreatedAt = t.CreatedAt.UTC()
+	if used.Valid {
+		t.LastUsedAt = used.Time.UTC()
+	}
+	if revoked.Valid {
+		t.RevokedAt = revoked.Time.UTC()
+	}
+	return &t, nil
+}
+
+// TokenUser returns the active account owning the unrevoked token with hash,
+// and marks the token used.
+func (tx *Tx) TokenUser(ctx context.Context, hash string) (*pinggu.User, error) {
+	t, err := scanToken(tx.queryRow(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at
+		FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, hash))
+	if err := scanOne(err, "error.unauthorized"); err != nil {
+		return nil, pinggu.Errorf(pinggu.EUnauthorized, "error.unauthorized")
+	}
+	if tx.writing && (t.LastUsedAt.IsZero() || tx.Now.Sub(t.LastUsedAt) > time.Minute) {
+		if _, err := tx.exec(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", tx.Now, t.ID); err != nil {
+			return nil, err
+		}
+	}
+	return tx.User(ctx, t.UserID)
+}
+
+// RevokeToken revokes token id of user; revoking twice is harmless.
+func (tx *Tx) RevokeToken(ctx context.Context, userID, id int64) error {
+	res, err := tx.exec(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+		tx.Now, id, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return tx.Audit(ctx, "token.revoke", "user", userID, nil, map[string]any{"token_id": id})
+}

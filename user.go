@@ -1,0 +1,147 @@
+package pinggu
+
+import (
+	"regexp"
+	"time"
+)
+
+// Role is what an account may do (角色).
+type Role string
+
+const (
+	RoleAdmin     Role = "admin"     // 领导小组办公室
+	RoleEvaluator Role = "evaluator" // 评估组组长 / 组员
+	RoleLiaison   Role = "liaison"   // 单位联络员
+	RoleViewer    Role = "viewer"    // 领导 (只读)
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleAdmin, RoleEvaluator, RoleLiaison, RoleViewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Scoped reports whether accounts of this role see only part of the
+// registry.
+func (r Role) Scoped() bool { return r == RoleEvaluator || r == RoleLiaison }
+
+// User is an account. Respondents never have one.
+type User struct {
+	ID       int64  `json:"id"`
+	Login    string `json:"login"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Disabled bool   `json:"disabled"`
+	// Scope holds the unit IDs an evaluator or liaison may see: counties or
+	// municipal units for an evaluator, exactly one unit for a liaison.
+	Scope []int64 `json:"scope,omitempty"`
+
+	PasswordHash   string    `json:"-"`
+	SessionVersion int       `json:"-"`
+	FailedLogins   int       `json:"-"`
+	LockedUntil    time.Time `json:"-"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+var loginPattern = regexp.MustCompile(`^[a-z][a-z0-9_.-]{2,31}$`)
+
+// Validate checks the account's fields and the shape of its scope against
+// the stored kinds of the scope units (kinds maps unit ID to kind).
+func (u *User) Validate(kinds map[int64]UnitKind) []Problem {
+	var ps []Problem
+	add := func(field, key string, kv ...any) { ps = append(ps, NewProblem(0, field, key, kv...)) }
+	if !loginPattern.MatchString(u.Login) {
+		add("login", "user.login_format")
+	}
+	if key := checkText(u.Name, MaxPersonName, true); key != "" {
+		add("name", key, "Max", MaxPersonName)
+	}
+	if !u.Role.Valid() {
+		add("role", "user.role_unknown", "Value", string(u.Role))
+		return ps
+	}
+	switch u.Role {
+	case RoleLiaison:
+		if len(u.Scope) != 1 {
+			add("scope", "user.liaison_one_unit")
+		} else if k := kinds[u.Scope[0]]; k == "" || k == KindCity {
+			add("scope", "user.liaison_unit_kind")
+		}
+	case RoleEvaluator:
+		for _, id := range u.Scope {
+			if k := kinds[id]; k != KindCounty && k != KindMunicipalUnit {
+				add("scope", "user.evaluator_scope_kind")
+				break
+			}
+		}
+	default:
+		if len(u.Scope) > 0 {
+			add("scope", "user.scope_not_allowed")
+		}
+	}
+	return ps
+}
+
+// Permission names an action guarded by Authorize. The web route table and
+// the API name one per route.
+type Permission string
+
+const (
+	PermPublic        Permission = "public"          // anyone, signed in or not
+	PermSelf          Permission = "self"            // any signed-in account, on itself
+	PermRegistryView  Permission = "registry.view"   // read units within scope
+	PermRegistryEdit  Permission = "registry.edit"   // change one unit
+	PermRegistryAdmin Permission = "registry.import" // bulk import, export, create
+	PermUsersManage   Permission = "users.manage"    // accounts and their scopes
+	PermAuditView     Permission = "audit.view"      // read and verify the audit chain
+)
+
+// Authorize decides whether u may do p. For unit-bound permissions, target
+// is the stored unit with its ancestry; nil means the action is not about
+// one unit (listing, dashboards), in which case scoped roles pass and must
+// filter what they show with InScope.
+func Authorize(u *User, p Permission, target *UnitPath) error {
+	if p == PermPublic {
+		return nil
+	}
+	if u == nil {
+		return Errorf(EUnauthorized, "error.unauthorized")
+	}
+	if u.Disabled {
+		return Errorf(EUnauthorized, "error.unauthorized")
+	}
+	switch p {
+	case PermSelf:
+		return nil
+	case PermRegistryView:
+		if target == nil || InScope(u, *target) {
+			return nil
+		}
+	case PermRegistryEdit, PermRegistryAdmin, PermUsersManage, PermAuditView:
+		if u.Role == RoleAdmin {
+			return nil
+		}
+	}
+	return Errorf(EForbidden, "error.forbidden")
+}
+
+// InScope reports whether the unit at path is visible to u.
+func InScope(u *User, path UnitPath) bool {
+	if !u.Role.Scoped() {
+		return true
+	}
+	for _, id := range u.Scope {
+		if path.Contains(id) {
+			return true
+		}
+	}
+	return false
+}
