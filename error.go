@@ -57,7 +57,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf builds an Error with a message key and alternating name/value
-// arguments: Errorf(EInvalid, "unit.bad_code", "Code", c).
+// arguments: Errorf(EInvalid, "unit.code_taken", "Code", c).
 func Errorf(code ErrorCode, key string, kv ...any) *Error {
 	return &Error{Code: code, Key: key, Args: argMap(kv)}
 }

@@ -1,0 +1,158 @@
+// Package cli is pinggu's command line: one file per subcommand, each with
+// its own flag set and help. Run is the whole program; main only calls it.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	_ "time/tzdata" // Asia/Shanghai on machines without a zoneinfo database
+
+	"pinggu"
+	"pinggu/internal/i18n"
+	"pinggu/internal/store"
+)
+
+// env is what every subcommand gets.
+type env struct {
+	ctx    context.Context
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	l      *i18n.Localizer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web server on a database", runServe},
+		{"demo", "create (or reuse) the demo city and serve it", runDemo},
+		{"import", "import units from CSV or XLSX: import units [--dry-run] FILE", runImport},
+		{"export", "export units: export units --format csv|xlsx [--out FILE]", runExport},
+		{"user", "manage accounts: user add|list|set|passwd|disable|enable|token", runUser},
+		{"audit", "check or list the audit log: audit verify|list", runAudit},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Version is set at build time with -ldflags "-X pinggu/internal/cli.Version=…".
+var Version = "dev"
+
+// ExitError carries a specific exit status.
+type ExitError struct{ Code int }
+
+func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// Run runs pinggu with args (without the program name).
+func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cat, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, l: cat.For(getenv("PINGGU_LANG"))}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return ExitError{2}
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(e, args[1:])
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			if err != nil {
+				var exit ExitError
+				if !errors.As(err, &exit) {
+					e.printError(err)
+					return ExitError{1}
+				}
+			}
+			return err
+		}
+	}
+	fmt.Fprintf(stderr, "pinggu: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return ExitError{2}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "pinggu (评估) — third-party evaluation of a theme-education campaign")
+	fmt.Fprintln(w, "\nUsage: pinggu COMMAND [flags]   (pinggu COMMAND -h for its flags)")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nEnvironment: PINGGU_DB (database: SQLite file or postgres:// DSN), PINGGU_LANG (zh-CN or en)")
+}
+
+// printError writes err in the user's language, with every located problem.
+func (e *env) printError(err error) {
+	pe := pinggu.AsError(err)
+	if pe.Code == pinggu.EInternal {
+		fmt.Fprintf(e.stderr, "%s: %v\n", e.l.T("error.internal"), err)
+		return
+	}
+	fmt.Fprintln(e.stderr, e.l.Error(pe))
+	for _, p := range pe.Problems {
+		fmt.Fprintln(e.stderr, "  "+e.l.Problem(p))
+	}
+}
+
+// newFlags returns a flag set whose -h prints help text and the flags.
+func newFlags(e *env, name, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet("pinggu "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "%s\n\nFlags:\n", strings.TrimSpace(help))
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// dbFlag adds --db with PINGGU_DB or def as its default.
+func dbFlag(e *env, fs *flag.FlagSet, def string) *string {
+	if v := e.getenv("PINGGU_DB"); v != "" {
+		def = v
+	}
+	return fs.String("db", def, "database: a SQLite file path, or a postgres:// DSN (env PINGGU_DB)")
+}
+
+func (e *env) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func (e *env) open(dsn string) (*store.DB, error) {
+	db, err := store.Open(e.ctx, dsn, e.logger())
+	if err != nil {
+		return nil, pinggu.Internal(err)
+	}
+	return db, nil
+}
+
+// cliActor names the person at the terminal in the audit log.
+func (e *env) actor() store.Actor {
+	who := e.getenv("USER")
+	if who == "" {
+		who = "unknown"
+	}
+	return store.Actor{Login: "cli:" + who}
+}
+
+func runVersion(e *env, args []string) error {
+	fmt.Fprintln(e.stdout, "pinggu", Version)
+	return nil
+}
+

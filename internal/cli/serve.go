@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"pinggu/internal/store"
+	"pinggu/internal/web"
+)
+
+const serveHelp = `Usage: pinggu serve [flags]
+
+Runs the web server on the database until interrupted (Ctrl-C or SIGTERM),
+then finishes open requests and stops. The first administrator account comes
+from 'pinggu user add --role admin'; the server never creates accounts.`
+
+type serveFlags struct {
+	db, addr, cert, key, origins *string
+	secure                       *bool
+}
+
+func addServeFlags(e *env, name, help, defDB string) (*serveFlags, func([]string) error) {
+	fs := newFlags(e, name, help)
+	f := &serveFlags{
+		db:      dbFlag(e, fs, defDB),
+		addr:    fs.String("addr", "127.0.0.1:8080", "address to listen on"),
+		cert:    fs.String("tls-cert", "", "TLS certificate file (serve HTTPS)"),
+		key:     fs.String("tls-key", "", "TLS key file"),
+		secure:  fs.Bool("secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)"),
+		origins: fs.String("trusted-origins", "", "comma-separated origins allowed to POST, e.g. https://pinggu.example.gov.cn"),
+	}
+	return f, fs.Parse
+}
+
+func runServe(e *env, args []string) error {
+	f, parse := addServeFlags(e, "serve", serveHelp, "pinggu.db")
+	if err := parse(args); err != nil {
+		return err
+	}
+	db, err := e.open(*f.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var users int
+	db.View(e.ctx, func(tx *store.Tx) (err error) { users, _, err = tx.CountUsers(e.ctx); return })
+	if users == 0 {
+		fmt.Fprintln(e.stderr, e.l.T("cli.no_accounts"))
+	}
+	return serve(e, db, f, nil)
+}
+
+// serve runs the server until e.ctx ends. ready, if set, is called with the
+// listening address once the socket is open.
+func serve(e *env, db *store.DB, f *serveFlags, ready func(addr string)) error {
+	var origins []string
+	for _, o := range strings.Split(*f.origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	log := e.logger()
+	s, err := web.New(db, log, web.Config{SecureCookies: *f.secure || *f.cert != "", TrustedOrigins: origins})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ln, err := net.Listen("tcp", *f.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: nil}
+	scheme := "http"
+	if *f.cert != "" {
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String() + "/"
+	log.Info("serving", "url", url, "db", string(db.Dialect()))
+	if ready != nil {
+		ready(url)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if *f.cert != "" {
+			errc <- srv.ServeTLS(ln, *f.cert, *f.key)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-e.ctx.Done():
+	}
+	log.Info("shutting down")
+	if err := web.Shutdown(srv, 15*time.Second); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
