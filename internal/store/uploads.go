@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"pinggu"
 )
 
 // Upload is a file kept between an import's preview and its confirmation.
@@ -28,7 +30,10 @@ func (tx *Tx) TakeUpload(ctx context.Context, userID int64, id string) (*Upload,
 	up := &Upload{ID: id, UserID: userID}
 	err := tx.queryRow(ctx, "SELECT filename, data FROM uploads WHERE id = $1 AND user_id = $2", id, userID).
 		Scan(&up.Filename, &up.Data)
-	if err := scanOne(err, "import.upload_gone"); err != nil {
+	// A missing upload is a stale page, not a missing resource: conflict.
+	if err := scanOne(err, "import.upload_gone"); pinggu.ErrorCodeOf(err) == pinggu.ENotFound {
+		return nil, pinggu.Errorf(pinggu.EConflict, "import.upload_gone")
+	} else if err != nil {
 		return nil, err
 	}
 	if _, err := tx.exec(ctx, "DELETE FROM uploads WHERE id = $1", id); err != nil {
