@@ -18,9 +18,8 @@ func runAudit(e *env, args []string) error {
 	fs := newFlags(e, "audit", auditHelp)
 	dsn := dbFlag(e, fs, "pinggu.db")
 	n := fs.Int("n", 50, "rows to list")
-	if len(args) == 0 || (args[0] != "verify" && args[0] != "list") {
-		fs.Usage()
-		return ExitError{2}
+	if err := verb(fs, args, "verify", "list"); err != nil {
+		return err
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

@@ -20,9 +20,8 @@ func runExport(e *env, args []string) error {
 	format := fs.String("format", "xlsx", "csv or xlsx")
 	out := fs.String("out", "", "output file (default stdout)")
 	english := fs.Bool("english", false, "English column names and kinds")
-	if len(args) == 0 || args[0] != "units" {
-		fs.Usage()
-		return ExitError{2}
+	if err := verb(fs, args, "units"); err != nil {
+		return err
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

@@ -24,9 +24,8 @@ func runImport(e *env, args []string) error {
 	fs := newFlags(e, "import", importHelp)
 	dsn := dbFlag(e, fs, "pinggu.db")
 	dry := fs.Bool("dry-run", false, "check the file and show what would change, without changing anything")
-	if len(args) == 0 || args[0] != "units" {
-		fs.Usage()
-		return ExitError{2}
+	if err := verb(fs, args, "units"); err != nil {
+		return err
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

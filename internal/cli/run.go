@@ -122,6 +122,22 @@ func newFlags(e *env, name, help string) *flag.FlagSet {
 	return fs
 }
 
+// verb checks that args start with one of the subcommand's verbs; -h
+// prints the help.
+func verb(fs *flag.FlagSet, args []string, verbs ...string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fs.Usage()
+		return flag.ErrHelp
+	}
+	for _, v := range verbs {
+		if len(args) > 0 && args[0] == v {
+			return nil
+		}
+	}
+	fs.Usage()
+	return ExitError{2}
+}
+
 // dbFlag adds --db with PINGGU_DB or def as its default.
 func dbFlag(e *env, fs *flag.FlagSet, def string) *string {
 	if v := e.getenv("PINGGU_DB"); v != "" {

@@ -1,0 +1,143 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"pinggu/internal/cli"
+)
+
+type result struct {
+	out, err string
+	code     int
+}
+
+// pinggu runs the command line in-process, as main does.
+func pinggu(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string {
+		if k == "USER" {
+			return "tester"
+		}
+		return ""
+	}
+	err := cli.Run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	code := 0
+	var exit cli.ExitError
+	if errors.As(err, &exit) {
+		code = exit.Code
+	} else if err != nil {
+		code = 1
+		errb.WriteString(err.Error())
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+const registryCSV = `编码,名称,类型,上级编码,党员人数
+3210,扬州市,市,,0
+321002,广陵区,县市区,3210,1200
+321002001,东关街道,乡镇街道,321002,300
+,机关党支部,党支部,321002001,25
+`
+
+func TestImportExportAuditAndUsers(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	file := filepath.Join(dir, "units.csv")
+	os.WriteFile(file, []byte(registryCSV), 0o644)
+
+	r := pinggu(t, "", "import", "units", "--db", db, "--dry-run", file)
+	if r.code != 0 || !strings.Contains(r.out, "检查通过") || !strings.Contains(r.out, "将新增 4") {
+		t.Fatalf("dry run: %+v", r)
+	}
+	r = pinggu(t, "", "export", "units", "--db", db, "--format", "csv")
+	if strings.Count(r.out, "\n") != 1 {
+		t.Fatalf("dry run wrote units: %q", r.out)
+	}
+	r = pinggu(t, "", "import", "units", "--db", db, file)
+	if r.code != 0 || !strings.Contains(r.out, "新增 4") {
+		t.Fatalf("import: %+v", r)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte(registryCSV+"321002002,汶河街道,街道,321002,-1\n"), 0o644)
+	r = pinggu(t, "", "import", "units", "--db", db, bad)
+	if r.code != 1 || !strings.Contains(r.err, "第 6 行“类型”列") || !strings.Contains(r.err, "第 6 行“党员人数”列") {
+		t.Fatalf("bad import: %+v", r)
+	}
+	out := filepath.Join(dir, "out.xlsx")
+	if r = pinggu(t, "", "export", "units", "--db", db, "--format", "xlsx", "--out", out); r.code != 0 {
+		t.Fatalf("export: %+v", r)
+	}
+	if r = pinggu(t, "", "import", "units", "--db", db, out); r.code != 0 || !strings.Contains(r.out, "不变 4") {
+		t.Fatalf("re-import of the export: %+v", r)
+	}
+
+	// Accounts: a weak password is refused with the reason; a generated one is printed once.
+	r = pinggu(t, "password\n", "user", "add", "--db", db, "--login", "office", "--name", "办公室", "--role", "admin", "--password-stdin")
+	if r.code != 1 || !strings.Contains(r.err, "密码至少 10 位") {
+		t.Fatalf("weak password: %+v", r)
+	}
+	r = pinggu(t, "", "user", "add", "--db", db, "--login", "office", "--name", "办公室", "--role", "admin")
+	if r.code != 0 || !strings.Contains(r.out, "初始密码") {
+		t.Fatalf("user add: %+v", r)
+	}
+	r = pinggu(t, "", "user", "add", "--db", db, "--login", "pg1", "--name", "评估组", "--role", "evaluator", "--scope", "321002001")
+	if r.code != 1 || !strings.Contains(r.err, "县市区或市直单位") {
+		t.Fatalf("bad scope: %+v", r)
+	}
+	if r = pinggu(t, "", "user", "add", "--db", db, "--login", "pg1", "--name", "评估组", "--role", "evaluator", "--scope", "321002"); r.code != 0 {
+		t.Fatalf("evaluator: %+v", r)
+	}
+	if r = pinggu(t, "", "user", "disable", "--db", db, "--login", "pg1"); r.code != 0 {
+		t.Fatalf("disable: %+v", r)
+	}
+	r = pinggu(t, "", "user", "list", "--db", db)
+	if !strings.Contains(r.out, "pg1") || !strings.Contains(r.out, "disabled") {
+		t.Errorf("list: %+v", r)
+	}
+	r = pinggu(t, "", "user", "token", "--db", db, "--login", "office", "--name", "对接")
+	if r.code != 0 || !strings.Contains(r.out, "pgt_") {
+		t.Errorf("token: %+v", r)
+	}
+
+	// The audit chain holds, then a direct edit is found with exit status 3.
+	r = pinggu(t, "", "audit", "verify", "--db", db)
+	if r.code != 0 || !strings.Contains(r.out, "审计链完整") {
+		t.Fatalf("verify: %+v", r)
+	}
+	r = pinggu(t, "", "audit", "list", "--db", db, "--n", "3")
+	if strings.Count(r.out, "\n") != 3 || !strings.Contains(r.out, "cli:tester") {
+		t.Errorf("audit list: %q", r.out)
+	}
+	raw, _ := sql.Open("sqlite", db)
+	raw.Exec("UPDATE audit_log SET actor = 'nobody' WHERE seq = 2")
+	raw.Close()
+	r = pinggu(t, "", "audit", "verify", "--db", db)
+	if r.code != 3 || !strings.Contains(r.out, "第 2 条记录被修改过") {
+		t.Errorf("tampered verify: %+v", r)
+	}
+}
+
+func TestHelpAndUsage(t *testing.T) {
+	for _, cmd := range []string{"serve", "demo", "import", "export", "user", "audit"} {
+		r := pinggu(t, "", cmd, "-h")
+		if r.code != 0 || !strings.Contains(r.err, "Usage") {
+			t.Errorf("%s -h: %+v", cmd, r)
+		}
+	}
+	if r := pinggu(t, ""); r.code != 2 || !strings.Contains(r.err, "Commands:") {
+		t.Errorf("no args: %+v", r)
+	}
+	if r := pinggu(t, "", "frobnicate"); r.code != 2 {
+		t.Errorf("unknown command: %+v", r)
+	}
+}

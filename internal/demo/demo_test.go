@@ -1,0 +1,72 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"pinggu"
+	"pinggu/internal/auth"
+	"pinggu/internal/demo"
+	"pinggu/internal/store"
+	"pinggu/internal/store/storetest"
+)
+
+func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.OpenSQLite(t)
+	first, err := demo.Seed(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts []store.UnitCount
+	var units []pinggu.Unit
+	db.View(ctx, func(tx *store.Tx) (err error) {
+		counts, _ = tx.UnitCounts(ctx)
+		units, err = tx.Units(ctx)
+		return
+	})
+	want := map[pinggu.UnitKind]int{pinggu.KindCity: 1, pinggu.KindCounty: 7, pinggu.KindTownship: 98}
+	for _, c := range counts {
+		if n, ok := want[c.Kind]; ok && c.Units != n {
+			t.Errorf("%s: %d units, want %d (the real divisions)", c.Kind, c.Units, n)
+		}
+		if c.Units == 0 {
+			t.Errorf("no %s in the demo", c.Kind)
+		}
+	}
+	// Headcounts add up: each non-branch unit counts its branches and sub-units.
+	sum := map[int64]int{}
+	for _, u := range units {
+		sum[u.ParentID] += u.Headcount
+	}
+	for _, u := range units {
+		if u.Kind != pinggu.KindBranch && u.Headcount != sum[u.ID] {
+			t.Errorf("%s headcount %d, its children sum to %d", u.Name, u.Headcount, sum[u.ID])
+		}
+	}
+
+	second, err := demo.Seed(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again []pinggu.Unit
+	db.View(ctx, func(tx *store.Tx) (err error) { again, err = tx.Units(ctx); return })
+	if len(again) != len(units) {
+		t.Errorf("second seed changed the registry: %d → %d units", len(units), len(again))
+	}
+	if len(first) != 4 || len(second) != 4 {
+		t.Fatalf("accounts: %d, %d; want one per role", len(first), len(second))
+	}
+	a := auth.New(db)
+	for i, acc := range second {
+		if acc.Password == first[i].Password {
+			t.Errorf("%s kept its password", acc.Login)
+		}
+		if _, err := a.Login(ctx, acc.Login, acc.Password, "127.0.0.1"); err != nil {
+			t.Errorf("login %s with the printed password: %v", acc.Login, err)
+		}
+		if _, err := a.Login(ctx, acc.Login, first[i].Password, "127.0.0.2"); err == nil {
+			t.Errorf("%s still accepts the old password", acc.Login)
+		}
+	}
+}
