@@ -171,4 +171,3 @@ func runVersion(e *env, args []string) error {
 	fmt.Fprintln(e.stdout, "pinggu", Version)
 	return nil
 }
-
