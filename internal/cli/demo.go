@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"pinggu/internal/demo"
 )
@@ -30,12 +29,11 @@ func runDemo(e *env, args []string) error {
 	}
 	return serve(e, db, f, func(url string) {
 		fmt.Fprintf(e.stdout, "\n%s\n  %s\n\n", e.l.T("cli.demo_ready"), url)
-		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", e.l.T("user.role"), e.l.T("user.login"), e.l.T("login.password"), e.l.T("user.scope"))
+		rows := [][]string{{e.l.T("user.role"), e.l.T("user.login"), e.l.T("login.password"), e.l.T("user.scope")}}
 		for _, a := range accounts {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", e.l.Role(a.Role), a.Login, a.Password, a.Scope)
+			rows = append(rows, []string{e.l.Role(a.Role), a.Login, a.Password, a.Scope})
 		}
-		tw.Flush()
+		writeTable(e.stdout, "  ", rows)
 		fmt.Fprintf(e.stdout, "\n%s\n\n", e.l.T("cli.demo_stop"))
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"pinggu"
 	"pinggu/internal/auth"
@@ -105,16 +104,15 @@ func runUser(e *env, args []string) error {
 		if err := db.View(e.ctx, func(tx *store.Tx) (err error) { users, err = tx.Users(e.ctx); return }); err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tLOGIN\tNAME\tROLE\tSCOPE\tSTATUS")
+		rows := [][]string{{"ID", "LOGIN", "NAME", "ROLE", "SCOPE", "STATUS"}}
 		for _, u := range users {
 			status := "active"
 			if u.Disabled {
 				status = "disabled"
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\t%s\n", u.ID, u.Login, u.Name, u.Role, u.Scope, status)
+			rows = append(rows, []string{strconv.FormatInt(u.ID, 10), u.Login, u.Name, string(u.Role), fmt.Sprint(u.Scope), status})
 		}
-		tw.Flush()
+		writeTable(e.stdout, "", rows)
 	case "set", "disable", "enable":
 		u, err := find()
 		if err != nil {

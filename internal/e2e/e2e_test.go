@@ -131,7 +131,7 @@ func TestLoginImportFind(t *testing.T) {
 	run(t, context.Background(), password+"\n", "user", "add", "--db", db, "--role", "admin", "--login", "office", "--name", "市委主题教育办", "--password-stdin")
 	base := startServer(t, db)
 	ctx := browser(t)
-	s := shooter{t, ctx, os.Getenv("PINGGU_SCREENSHOTS")}
+	s := shooter{t, ctx, screenshots()}
 
 	csv := filepath.Join(dir, "扬州名录.csv")
 	os.WriteFile(csv, []byte("编码,名称,类型,上级编码,党员人数\n321002,广陵区,县市区,3210,1200\n3210,扬州市,市,,0\n321002001,东关街道,乡镇街道,321002,300\n,东关街道机关党支部,党支部,321002001,25\n"), 0o644)
@@ -215,3 +215,5 @@ func TestLoginImportFind(t *testing.T) {
 	}
 	fmt.Fprintln(os.Stderr, "e2e: screenshots in", s.dir)
 }
+
+func screenshots() string { return os.Getenv("PINGGU_SCREENSHOTS") }

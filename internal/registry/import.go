@@ -17,18 +17,25 @@ func Preview(ctx context.Context, db *store.DB, filename string, data []byte) (*
 		return nil, err
 	}
 	var p *Plan
-	err = db.View(ctx, func(tx *store.Tx) error {
-		existing, err := tx.Units(ctx)
-		if err != nil {
-			return err
-		}
-		var ps []pinggu.Problem
-		if p, ps = plan(t, existing); len(ps) > 0 {
-			return pinggu.Invalid("import.rejected", ps)
-		}
-		return nil
+	err = db.View(ctx, func(tx *store.Tx) (err error) {
+		p, _, err = planIn(ctx, tx, t)
+		return err
 	})
 	return p, err
+}
+
+// planIn plans t against the registry as tx sees it, and returns the
+// stored units too.
+func planIn(ctx context.Context, tx *store.Tx, t *tabular.Table) (*Plan, []pinggu.Unit, error) {
+	existing, err := tx.Units(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, ps := plan(t, existing)
+	if len(ps) > 0 {
+		return nil, nil, pinggu.Invalid("import.rejected", ps)
+	}
+	return p, existing, nil
 }
 
 // Import plans and applies the file in one transaction: either every row is
@@ -40,13 +47,10 @@ func Import(ctx context.Context, db *store.DB, actor store.Actor, filename strin
 	}
 	var p *Plan
 	err = db.Update(ctx, actor, func(tx *store.Tx) error {
-		existing, err := tx.Units(ctx)
-		if err != nil {
+		var existing []pinggu.Unit
+		var err error
+		if p, existing, err = planIn(ctx, tx, t); err != nil {
 			return err
-		}
-		var ps []pinggu.Problem
-		if p, ps = plan(t, existing); len(ps) > 0 {
-			return pinggu.Invalid("import.rejected", ps)
 		}
 		ids := map[string]int64{}
 		for _, u := range existing {

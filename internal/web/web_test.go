@@ -335,7 +335,7 @@ func TestEditFormKeepsInputAndLocatesErrors(t *testing.T) {
 	if !strings.Contains(body, "138****5678") || strings.Contains(body, "13812345678\"") {
 		t.Error("unit page should show the liaison phone masked")
 	}
-	if !strings.Contains(body, `&#34;headcount&#34;:300`) || !strings.Contains(body, `&#34;headcount&#34;:301`) {
+	if !strings.Contains(body, "党员人数：300 → 301") || !strings.Contains(body, "联络员：— → 陈静") || !strings.Contains(body, "联络电话：— → 138****5678") {
 		t.Error("unit history lacks before/after")
 	}
 }
