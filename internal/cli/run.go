@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	_ "time/tzdata" // Asia/Shanghai on machines without a zoneinfo database
 
@@ -95,7 +96,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nEnvironment: PINGGU_DB (database: SQLite file or postgres:// DSN), PINGGU_LANG (zh-CN or en)")
+	fmt.Fprintln(w, "\nEnvironment: PINGGU_DB (database: SQLite file or postgres:// DSN), PINGGU_LANG (zh-CN or en),\n  PINGGU_PASSWORD_MIN_LENGTH (default 10)")
 }
 
 // printError writes err in the user's language, with every located problem.
@@ -156,6 +157,16 @@ func (e *env) open(dsn string) (*store.DB, error) {
 		return nil, pinggu.Internal(err)
 	}
 	return db, nil
+}
+
+// policy is the password policy: DefaultPasswordPolicy, with the minimum
+// length raised (never lowered below 8) by PINGGU_PASSWORD_MIN_LENGTH.
+func (e *env) policy() pinggu.PasswordPolicy {
+	p := pinggu.DefaultPasswordPolicy
+	if n, err := strconv.Atoi(e.getenv("PINGGU_PASSWORD_MIN_LENGTH")); err == nil && n >= 8 {
+		p.MinLength = n
+	}
+	return p
 }
 
 // cliActor names the person at the terminal in the audit log.

@@ -64,7 +64,7 @@ func serve(e *env, db *store.DB, f *serveFlags, ready func(addr string)) error {
 		}
 	}
 	log := e.logger()
-	s, err := web.New(db, log, web.Config{SecureCookies: *f.secure || *f.cert != "", TrustedOrigins: origins})
+	s, err := web.New(db, log, web.Config{SecureCookies: *f.secure || *f.cert != "", TrustedOrigins: origins, PasswordPolicy: e.policy()})
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func runUser(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := auth.CreateUser(e.ctx, db, actor, u, pw, pinggu.DefaultPasswordPolicy); err != nil {
+		if err := auth.CreateUser(e.ctx, db, actor, u, pw, e.policy()); err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, e.l.T("cli.user_added", "Login", u.Login, "Role", e.l.Role(u.Role)))
@@ -145,7 +145,7 @@ func runUser(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := auth.SetPassword(e.ctx, db, actor, u.ID, pw, pinggu.DefaultPasswordPolicy); err != nil {
+		if err := auth.SetPassword(e.ctx, db, actor, u.ID, pw, e.policy()); err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, e.l.T("password.changed"))

@@ -23,38 +23,56 @@ func (tx *Tx) Audit(ctx context.Context, action, objectType string, objectID any
 	if !tx.writing {
 		return pinggu.Internal(errors.New("audit in a read transaction"))
 	}
-	if tx.db.dialect == Postgres {
-		if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock($1)", auditLockKey); err != nil {
-			return err
+	if !tx.audit.loaded {
+		// The first append of a transaction takes the lock and reads the
+		// chain's end; later appends in the same transaction continue from
+		// memory, since nobody else can append until it commits.
+		if tx.db.dialect == Postgres {
+			if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock($1)", auditLockKey); err != nil {
+				return err
+			}
+		}
+		var lastSeq sql.NullInt64
+		var lastHash sql.NullString
+		err := tx.queryRow(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&lastSeq, &lastHash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return pinggu.Internal(err)
+		}
+		tx.audit = auditHead{loaded: true, seq: lastSeq.Int64, hash: pinggu.GenesisHash}
+		if lastSeq.Valid {
+			tx.audit.hash = lastHash.String
 		}
 	}
 	e := pinggu.AuditEntry{
-		At: tx.Now, ActorID: tx.Actor.ID, Actor: tx.Actor.Login, Action: action,
+		Seq: tx.audit.seq + 1, At: tx.Now, ActorID: tx.Actor.ID, Actor: tx.Actor.Login, Action: action,
 		ObjectType: objectType, ObjectID: fmt.Sprint(objectID),
-		Before: auditJSON(before), After: auditJSON(after),
-		PrevHash: pinggu.GenesisHash,
-	}
-	var lastSeq sql.NullInt64
-	var lastHash sql.NullString
-	err := tx.queryRow(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&lastSeq, &lastHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return pinggu.Internal(err)
-	}
-	if lastSeq.Valid {
-		e.Seq, e.PrevHash = lastSeq.Int64+1, lastHash.String
-	} else {
-		e.Seq = 1
+		Before: auditJSON(before), After: auditJSON(after), PrevHash: tx.audit.hash,
 	}
 	e.Hash = e.ComputeHash()
-	_, err = tx.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id,
+	_, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id,
 		before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		e.Seq, e.At, e.ActorID, e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Before, e.After, e.PrevHash, e.Hash)
 	if err != nil {
 		return err
 	}
-	// The head records the last row, so that deleting rows from the end of
-	// the chain is detected too.
-	return tx.SetSetting(ctx, auditHeadKey, strconv.FormatInt(e.Seq, 10)+":"+e.Hash)
+	tx.audit.seq, tx.audit.hash, tx.audit.dirty = e.Seq, e.Hash, true
+	return nil
+}
+
+// auditHead is the end of the chain as a write transaction sees it.
+type auditHead struct {
+	loaded, dirty bool
+	seq           int64
+	hash          string
+}
+
+// flushAudit records the chain's head once per transaction, just before
+// commit, so that deleting rows from the end of the chain is detected too.
+func (tx *Tx) flushAudit(ctx context.Context) error {
+	if !tx.audit.dirty {
+		return nil
+	}
+	return tx.SetSetting(ctx, auditHeadKey, strconv.FormatInt(tx.audit.seq, 10)+":"+tx.audit.hash)
 }
 
 // AuditFilter selects audit rows for display.

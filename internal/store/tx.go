@@ -28,6 +28,7 @@ type Tx struct {
 	Now     time.Time
 	Actor   Actor
 	writing bool
+	audit   auditHead
 }
 
 // Update runs fn in a write transaction and commits it when fn returns nil.
@@ -46,7 +47,11 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, actor Actor, writing bool, 
 		return pinggu.Internal(fmt.Errorf("begin: %w", err))
 	}
 	tx := &Tx{tx: sqlTx, db: db, Now: db.now().UTC().Truncate(time.Microsecond), Actor: actor, writing: writing}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err == nil {
+		err = tx.flushAudit(ctx)
+	}
+	if err != nil {
 		sqlTx.Rollback()
 		return err
 	}

@@ -15,6 +15,7 @@ type accountView struct {
 	Tokens     []store.APIToken
 	ScopeNames []string
 	Errors     map[string]string
+	MinLength  int
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -22,7 +23,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, errs map[string]string) error {
-	v := accountView{Page: s.page(w, r, c), Errors: errs}
+	v := accountView{Page: s.page(w, r, c), Errors: errs, MinLength: s.cfg.PasswordPolicy.MinLength}
 	err := s.db.View(r.Context(), func(tx *store.Tx) (err error) {
 		v.ScopeNames = scopeNames(tx, r, c.User.Scope)
 		v.Tokens, err = tx.Tokens(r.Context(), c.User.ID)

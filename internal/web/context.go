@@ -31,6 +31,7 @@ const (
 // API token), authorise, run the handler, and hand any error to fail.
 func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setRoute(r, rt.method+" "+rt.pattern)
 		c := &reqCtx{L: s.localizer(r), api: strings.HasPrefix(rt.pattern, "/api/")}
 		err := s.serve(w, r, c, rt)
 		if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -68,12 +69,14 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
+		// Middleware below copies the request, so the matched pattern comes
+		// back through a holder in the context rather than r.Pattern.
+		var route string
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, &route)))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		d := time.Since(start)
-		route := r.Pattern
 		if route == "" {
 			route = "unmatched"
 		}
@@ -85,6 +88,15 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		s.log.Info("http", "method", r.Method, "path", RedactPath(r.URL.Path), "status", sw.status,
 			"bytes", sw.bytes, "ms", d.Milliseconds())
 	})
+}
+
+type routeKey struct{}
+
+// setRoute tells observe which route pattern served the request.
+func setRoute(r *http.Request, pattern string) {
+	if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+		*p = pattern
+	}
 }
 
 // RedactPath hides the survey code in /s/<code> paths so that access logs

@@ -339,3 +339,19 @@ func TestEditFormKeepsInputAndLocatesErrors(t *testing.T) {
 		t.Error("unit history lacks before/after")
 	}
 }
+
+func TestHealthAndMetrics(t *testing.T) {
+	f := newFixture(t)
+	res, body := f.do("", "GET", "/healthz", nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `"status": "ok"`) {
+		t.Errorf("healthz: %d %s", res.StatusCode, body)
+	}
+	f.do("admin", "GET", "/units", nil)
+	_, body = f.do("", "GET", "/metrics", nil)
+	if !strings.Contains(body, `pinggu_http_requests_total{code="200",route="GET /units"} 1`) || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("metrics lack the request counter: %.500s", body)
+	}
+	if RedactPath("/s/ABCDEFGHJK7") != "/s/[redacted]" || RedactPath("/units/1") != "/units/1" {
+		t.Error("RedactPath")
+	}
+}
