@@ -355,3 +355,64 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Error("RedactPath")
 	}
 }
+
+func TestCreateUnitAndAccountFlows(t *testing.T) {
+	f := newFixture(t)
+	res, _ := f.do("admin", "POST", "/units", url.Values{"kind": {"township"}, "code": {"321002002"}, "name": {"汶河街道"},
+		"parent_code": {"321002"}, "headcount": {"80"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	res, body := f.do("admin", "POST", "/units", url.Values{"kind": {"township"}, "code": {"321002002"}, "name": {"重复"},
+		"parent_code": {"321002"}, "headcount": {"1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "编码 321002002 已被其他单位使用") {
+		t.Errorf("duplicate code: %d", res.StatusCode)
+	}
+
+	// Creating an account shows its password once; the account then exists.
+	res, _ = f.do("admin", "POST", "/users", url.Values{"login": {"pg2"}, "name": {"第二评估组"}, "role": {"evaluator"}, "scope": {"321003, M001"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("user create: %d", res.StatusCode)
+	}
+	var u *pinggu.User
+	f.db.View(ctx, func(tx *store.Tx) (err error) { u, err = tx.UserByLogin(ctx, "pg2"); return })
+	if u == nil || len(u.Scope) != 2 {
+		t.Fatalf("created user = %+v", u)
+	}
+	res, body = f.do("admin", "POST", "/users", url.Values{"login": {"pg3"}, "name": {"x"}, "role": {"evaluator"}, "scope": {"999"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "编码 999 在名录中不存在") || !strings.Contains(body, `value="pg3"`) {
+		t.Errorf("unknown scope code: %d", res.StatusCode)
+	}
+	// An admin cannot lock themselves out.
+	res, body = f.do("admin", "POST", "/users/"+itoa(f.users["admin"].ID), url.Values{"name": {"管理员"}, "role": {"viewer"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "不能停用自己") {
+		t.Errorf("self-demotion: %d", res.StatusCode)
+	}
+
+	// Changing one's password: checked, then other sessions end.
+	other := f.session("viewer")
+	res, body = f.do("viewer", "POST", "/account/password", url.Values{"current": {"wrong"}, "new": {"Slender-West-Lake"}, "confirm": {"Slender-West-Lake"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "当前密码不正确") {
+		t.Errorf("wrong current password: %d", res.StatusCode)
+	}
+	res, body = f.do("viewer", "POST", "/account/password", url.Values{"current": {testPassword}, "new": {"Slender-West-Lake"}, "confirm": {"Slender-West-Lakes"}})
+	if !strings.Contains(body, "两次输入的新密码不一致") {
+		t.Errorf("mismatch: %d", res.StatusCode)
+	}
+	res, body = f.do("viewer", "POST", "/account/password", url.Values{"current": {testPassword}, "new": {"viewer12345"}, "confirm": {"viewer12345"}})
+	if !strings.Contains(body, "密码不能包含登录名") {
+		t.Errorf("policy: %d", res.StatusCode)
+	}
+	res, _ = f.do("viewer", "POST", "/account/password", url.Values{"current": {testPassword}, "new": {"Slender-West-Lake"}, "confirm": {"Slender-West-Lake"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change: %d", res.StatusCode)
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.AddCookie(other)
+	if res, _ := f.send(r); res.StatusCode != http.StatusSeeOther {
+		t.Error("another session survived a password change")
+	}
+	if _, err := auth.New(f.db).Login(ctx, "viewer", "Slender-West-Lake", "192.0.2.1"); err != nil {
+		t.Errorf("new password: %v", err)
+	}
+}
