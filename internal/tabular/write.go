@@ -34,6 +34,11 @@ func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]string) erro
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
+	// Page setup goes before the stream writer, which keeps the sheet's other
+	// parts but ignores changes made after it starts.
+	if err := printSetup(f, sheet); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -106,4 +111,17 @@ func displayWidth(s string) int {
 		}
 	}
 	return n
+}
+
+// printSetup makes the sheet print on A4 landscape, one page wide, with the
+// header row repeated on every page.
+func printSetup(f *excelize.File, sheet string) error {
+	a4, landscape, one, any, fit := 9, "landscape", 1, 0, true
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
 }
