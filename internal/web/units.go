@@ -89,7 +89,7 @@ func (s *Server) unitTree(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 type unitView struct {
 	*Page
 	Unit      pinggu.Unit
-	Ancestors []pinggu.Unit // root first
+	Ancestors []crumb // root first
 	Parent    *pinggu.Unit
 	Children  []pinggu.Unit
 	Audit     []pinggu.AuditEntry
@@ -100,12 +100,14 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 	v := unitView{Page: s.page(w, r, c), Unit: c.Unit.Unit}
 	ctx := r.Context()
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		for _, id := range c.Unit.Ancestors {
+		for i, id := range c.Unit.Ancestors {
 			a, err := tx.Unit(ctx, id)
 			if err != nil {
 				return err
 			}
-			v.Ancestors = append([]pinggu.Unit{*a}, v.Ancestors...)
+			// An ancestor is a link only when the account may open it.
+			path := pinggu.UnitPath{Unit: *a, Ancestors: c.Unit.Ancestors[i+1:]}
+			v.Ancestors = append([]crumb{{Unit: *a, Link: pinggu.InScope(c.User, path)}}, v.Ancestors...)
 		}
 		var err error
 		if v.Children, err = tx.Children(ctx, v.Unit.ID); err != nil {
@@ -120,10 +122,16 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 		return err
 	}
 	if n := len(v.Ancestors); n > 0 {
-		v.Parent = &v.Ancestors[n-1]
+		v.Parent = &v.Ancestors[n-1].Unit
 	}
 	v.AddKinds = childKinds(v.Unit.Kind)
 	return s.render(w, http.StatusOK, "unit", v)
+}
+
+// crumb is an ancestor in the breadcrumb trail.
+type crumb struct {
+	pinggu.Unit
+	Link bool
 }
 
 // childKinds lists the kinds that may sit under a unit of kind k.

@@ -416,3 +416,19 @@ func TestCreateUnitAndAccountFlows(t *testing.T) {
 		t.Errorf("new password: %v", err)
 	}
 }
+
+func TestBreadcrumbLinksOnlyWhatTheAccountMayOpen(t *testing.T) {
+	f := newFixture(t)
+	branch := itoa(f.units["branch-321002001"].ID)
+	_, body := f.do("liaison", "GET", "/units/"+branch, nil)
+	if strings.Contains(body, `href="/units/`+itoa(f.units["321002"].ID)+`"`) || !strings.Contains(body, "广陵区") {
+		t.Error("a liaison's breadcrumb links to the county it may not open")
+	}
+	if !strings.Contains(body, `href="/units/`+itoa(f.units["321002001"].ID)+`"`) {
+		t.Error("a liaison's breadcrumb does not link to its own unit")
+	}
+	_, body = f.do("admin", "GET", "/units/"+branch, nil)
+	if !strings.Contains(body, `href="/units/`+itoa(f.units["321002"].ID)+`"`) {
+		t.Error("the admin's breadcrumb does not link to the county")
+	}
+}
