@@ -65,20 +65,23 @@ func scanToken(s interface{ Scan(...any) error }) (*APIToken, error) {
 	return &t, nil
 }
 
-// TokenUser returns the active account owning the unrevoked token with hash,
-// and marks the token used.
-func (tx *Tx) TokenUser(ctx context.Context, hash string) (*pinggu.User, error) {
+// TokenUser returns the account owning the unrevoked token with hash, and
+// whether its last use should be recorded (more than a minute ago).
+func (tx *Tx) TokenUser(ctx context.Context, hash string) (*pinggu.User, *APIToken, error) {
 	t, err := scanToken(tx.queryRow(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at
 		FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, hash))
-	if err := scanOne(err, "error.unauthorized"); err != nil {
-		return nil, pinggu.Errorf(pinggu.EUnauthorized, "error.unauthorized")
+	if err != nil {
+		return nil, nil, pinggu.Errorf(pinggu.EUnauthorized, "error.unauthorized")
 	}
-	if tx.writing && (t.LastUsedAt.IsZero() || tx.Now.Sub(t.LastUsedAt) > time.Minute) {
-		if _, err := tx.exec(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", tx.Now, t.ID); err != nil {
-			return nil, err
-		}
-	}
-	return tx.User(ctx, t.UserID)
+	u, err := tx.User(ctx, t.UserID)
+	return u, t, err
+}
+
+// TouchToken records that token id was used now; it is called at most once
+// a minute per token, so API reads do not each take the write lock.
+func (tx *Tx) TouchToken(ctx context.Context, id int64) error {
+	_, err := tx.exec(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", tx.Now, id)
+	return err
 }
 
 // RevokeToken revokes token id of user; revoking twice is harmless.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"pinggu"
 	"pinggu/internal/auth"
@@ -83,12 +84,19 @@ func (s *Server) currentUser(r *http.Request, api bool) (*pinggu.User, error) {
 	ctx := r.Context()
 	if h := r.Header.Get("Authorization"); api && strings.HasPrefix(h, "Bearer ") {
 		var u *pinggu.User
-		err := s.db.Update(ctx, store.Actor{Login: "api"}, func(tx *store.Tx) (err error) {
-			u, err = tx.TokenUser(ctx, auth.HashToken(strings.TrimPrefix(h, "Bearer ")))
+		var t *store.APIToken
+		err := s.db.View(ctx, func(tx *store.Tx) (err error) {
+			u, t, err = tx.TokenUser(ctx, auth.HashToken(strings.TrimPrefix(h, "Bearer ")))
 			return err
 		})
 		if err != nil || u.Disabled {
 			return nil, pinggu.Errorf(pinggu.EUnauthorized, "error.unauthorized")
+		}
+		if time.Since(t.LastUsedAt) > time.Minute {
+			err := s.db.Update(ctx, store.ActorOf(u), func(tx *store.Tx) error { return tx.TouchToken(ctx, t.ID) })
+			if err != nil {
+				return nil, err
+			}
 		}
 		return u, nil
 	}
