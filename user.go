@@ -39,9 +39,12 @@ type User struct {
 	Name     string `json:"name"`
 	Role     Role   `json:"role"`
 	Disabled bool   `json:"disabled"`
-	// Scope holds the unit IDs an evaluator or liaison may see: counties or
-	// municipal units for an evaluator, exactly one unit for a liaison.
+	// Scope holds the unit IDs an evaluator or liaison may see: for a
+	// liaison exactly one unit, set on the account; for an evaluator the
+	// union of their groups' assignments in campaigns not yet archived.
 	Scope []int64 `json:"scope,omitempty"`
+	// CampaignScope holds an evaluator's assignments per campaign.
+	CampaignScope map[int64][]int64 `json:"campaign_scope,omitempty"`
 
 	PasswordHash   string    `json:"-"`
 	SessionVersion int       `json:"-"`
@@ -76,11 +79,8 @@ func (u *User) Validate(kinds map[int64]UnitKind) []Problem {
 			add("scope", "user.liaison_unit_kind")
 		}
 	case RoleEvaluator:
-		for _, id := range u.Scope {
-			if k := kinds[id]; k != KindCounty && k != KindMunicipalUnit {
-				add("scope", "user.evaluator_scope_kind")
-				break
-			}
+		if len(u.Scope) > 0 {
+			add("scope", "user.evaluator_scope_groups")
 		}
 	default:
 		if len(u.Scope) > 0 {
@@ -102,6 +102,8 @@ const (
 	PermRegistryAdmin Permission = "registry.import" // bulk import, export, create
 	PermUsersManage   Permission = "users.manage"    // accounts and their scopes
 	PermAuditView     Permission = "audit.view"      // read and verify the audit chain
+	PermCampaignView  Permission = "campaign.view"   // campaigns, frameworks and deadlines, within scope
+	PermCampaignSetup Permission = "campaign.setup"  // create and change campaigns, frameworks, groups
 )
 
 // Authorize decides whether u may do p. For unit-bound permissions, target
@@ -121,11 +123,11 @@ func Authorize(u *User, p Permission, target *UnitPath) error {
 	switch p {
 	case PermSelf:
 		return nil
-	case PermRegistryView:
+	case PermRegistryView, PermCampaignView:
 		if target == nil || InScope(u, *target) {
 			return nil
 		}
-	case PermRegistryEdit, PermRegistryAdmin, PermUsersManage, PermAuditView:
+	case PermRegistryEdit, PermRegistryAdmin, PermUsersManage, PermAuditView, PermCampaignSetup:
 		if u.Role == RoleAdmin {
 			return nil
 		}
@@ -139,6 +141,20 @@ func InScope(u *User, path UnitPath) bool {
 		return true
 	}
 	for _, id := range u.Scope {
+		if path.Contains(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// InCampaignScope reports whether the unit at path is within u's scope for
+// campaign: an evaluator's assignments in that campaign, a liaison's unit.
+func InCampaignScope(u *User, campaign int64, path UnitPath) bool {
+	if u.Role != RoleEvaluator {
+		return InScope(u, path)
+	}
+	for _, id := range u.CampaignScope[campaign] {
 		if path.Contains(id) {
 			return true
 		}
