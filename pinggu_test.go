@@ -159,7 +159,6 @@ func TestUserValidateScope(t *testing.T) {
 		want string
 	}{
 		{pinggu.User{Login: "pg1", Name: "评估组", Role: pinggu.RoleEvaluator}, ""},
-		{pinggu.User{Login: "pg1", Name: "评估组", Role: pinggu.RoleEvaluator, Scope: []int64{2}}, "user.evaluator_scope_groups"},
 		{pinggu.User{Login: "ll", Name: "联络员", Role: pinggu.RoleLiaison, Scope: []int64{3}}, "user.login_format"},
 		{pinggu.User{Login: "lianluo", Name: "联络员", Role: pinggu.RoleLiaison, Scope: []int64{3, 4}}, "user.liaison_one_unit"},
 		{pinggu.User{Login: "lianluo", Name: "联络员", Role: pinggu.RoleLiaison, Scope: []int64{1}}, "user.liaison_unit_kind"},

@@ -79,15 +79,28 @@ func (u *User) Validate(kinds map[int64]UnitKind) []Problem {
 			add("scope", "user.liaison_unit_kind")
 		}
 	case RoleEvaluator:
-		if len(u.Scope) > 0 {
-			add("scope", "user.evaluator_scope_groups")
-		}
+		// An evaluator's scope comes from their groups, not from the account.
 	default:
 		if len(u.Scope) > 0 {
 			add("scope", "user.scope_not_allowed")
 		}
 	}
 	return ps
+}
+
+// ScopeInputProblem reports a scope typed for an account whose role takes
+// none: admins and viewers see everything, evaluators get theirs from their
+// groups.
+func ScopeInputProblem(role Role, given bool) *Problem {
+	if !given || role == RoleLiaison {
+		return nil
+	}
+	key := "user.scope_not_allowed"
+	if role == RoleEvaluator {
+		key = "user.evaluator_scope_groups"
+	}
+	p := NewProblem(0, "scope", key)
+	return &p
 }
 
 // Permission names an action guarded by Authorize. The web route table and

@@ -70,6 +70,8 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 
 func TestAuditChainPages(t *testing.T) {
 	db := storetest.OpenSQLite(t)
+	db.SQL().Exec("DELETE FROM audit_log") // start from an empty chain
+	db.SQL().Exec("DELETE FROM settings")
 	err := db.Update(ctx, cli, func(tx *store.Tx) error {
 		for i := 0; i < 12000; i++ {
 			if err := tx.Audit(ctx, "test.bulk", "test", i, nil, nil); err != nil {

@@ -86,6 +86,10 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
+	if err := db.Update(ctx, Actor{Login: "system"}, func(tx *Tx) error { return tx.EnsureBuiltinFrameworks(ctx) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("built-in frameworks: %w", err)
+	}
 	return db, nil
 }
 

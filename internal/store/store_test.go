@@ -230,6 +230,12 @@ func TestUpdateUnitAuditsOnlyChanges(t *testing.T) {
 
 func TestFailedTransactionWritesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var auditBefore int
+		db.View(ctx, func(tx *store.Tx) error {
+			es, _ := tx.AuditEntries(ctx, store.AuditFilter{})
+			auditBefore = len(es)
+			return nil
+		})
 		err := db.Update(ctx, cli, func(tx *store.Tx) error {
 			if err := tx.CreateUnit(ctx, &pinggu.Unit{Code: "3210", Name: "扬州市", Kind: pinggu.KindCity}); err != nil {
 				return err
@@ -242,8 +248,8 @@ func TestFailedTransactionWritesNothing(t *testing.T) {
 		db.View(ctx, func(tx *store.Tx) error {
 			all, _ := tx.Units(ctx)
 			es, _ := tx.AuditEntries(ctx, store.AuditFilter{})
-			if len(all) != 0 || len(es) != 0 {
-				t.Errorf("rolled back transaction left %d units, %d audit rows", len(all), len(es))
+			if len(all) != 0 || len(es) != auditBefore {
+				t.Errorf("rolled back transaction left %d units, %d new audit rows", len(all), len(es)-auditBefore)
 			}
 			return nil
 		})

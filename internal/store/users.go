@@ -40,9 +40,32 @@ func (tx *Tx) userWhere(ctx context.Context, where string, arg any) (*pinggu.Use
 	if err := scanOne(err, "user.not_found"); err != nil {
 		return nil, err
 	}
-	scope, err := tx.userScope(ctx, u.ID)
-	u.Scope = scope
-	return &u, err
+	return &u, tx.loadScope(ctx, &u)
+}
+
+// loadScope fills u's scope: a liaison's unit from the account, an
+// evaluator's from the groups they lead or belong to.
+func (tx *Tx) loadScope(ctx context.Context, u *pinggu.User) error {
+	var err error
+	switch u.Role {
+	case pinggu.RoleLiaison:
+		u.Scope, err = tx.userScope(ctx, u.ID)
+	case pinggu.RoleEvaluator:
+		if u.CampaignScope, err = tx.campaignScope(ctx, u.ID); err != nil {
+			return err
+		}
+		seen := map[int64]bool{}
+		u.Scope = nil
+		for _, units := range u.CampaignScope {
+			for _, id := range units {
+				if !seen[id] {
+					seen[id] = true
+					u.Scope = append(u.Scope, id)
+				}
+			}
+		}
+	}
+	return err
 }
 
 func (tx *Tx) userScope(ctx context.Context, id int64) ([]int64, error) {
@@ -79,7 +102,7 @@ func (tx *Tx) Users(ctx context.Context) ([]pinggu.User, error) {
 	}
 	rows.Close()
 	for i := range users {
-		if users[i].Scope, err = tx.userScope(ctx, users[i].ID); err != nil {
+		if err := tx.loadScope(ctx, &users[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -135,7 +158,7 @@ func (tx *Tx) CreateUser(ctx context.Context, u *pinggu.User) error {
 	if err != nil {
 		return tx.uniqueOr(err, "user.login_taken", "Login", u.Login)
 	}
-	if err := tx.setScope(ctx, u.ID, u.Scope); err != nil {
+	if err := tx.setScope(ctx, u.ID, u.Role, u.Scope); err != nil {
 		return err
 	}
 	return tx.Audit(ctx, "user.create", "user", u.ID, nil, auditUser(u))
@@ -152,14 +175,14 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *pinggu.User) error {
 		return err
 	}
 	version := before.SessionVersion
-	if u.Disabled != before.Disabled || u.Role != before.Role || !sameIDs(u.Scope, before.Scope) {
+	if u.Disabled != before.Disabled || u.Role != before.Role || (u.Role == pinggu.RoleLiaison && !sameIDs(u.Scope, before.Scope)) {
 		version++
 	}
 	if _, err := tx.exec(ctx, `UPDATE users SET name = $1, role = $2, disabled = $3, session_version = $4,
 		updated_at = $5 WHERE id = $6`, u.Name, string(u.Role), u.Disabled, version, tx.Now, u.ID); err != nil {
 		return err
 	}
-	if err := tx.setScope(ctx, u.ID, u.Scope); err != nil {
+	if err := tx.setScope(ctx, u.ID, u.Role, u.Scope); err != nil {
 		return err
 	}
 	u.SessionVersion = version
@@ -188,7 +211,11 @@ func (tx *Tx) RecordLogin(ctx context.Context, id int64, ok bool, lockUntil time
 	return err
 }
 
-func (tx *Tx) setScope(ctx context.Context, id int64, scope []int64) error {
+// setScope stores a liaison's unit; other roles keep no scope on the account.
+func (tx *Tx) setScope(ctx context.Context, id int64, role pinggu.Role, scope []int64) error {
+	if role != pinggu.RoleLiaison {
+		scope = nil
+	}
 	if _, err := tx.exec(ctx, "DELETE FROM user_scopes WHERE user_id = $1", id); err != nil {
 		return err
 	}
