@@ -118,7 +118,12 @@ func badLine(data []byte) int {
 	return 1
 }
 
-func readXLSX(data []byte) (*Table, error) {
+// OpenXLSX opens an uploaded workbook after checking that it is a real
+// XLSX that does not inflate past the limits. The caller closes it.
+func OpenXLSX(data []byte) (*excelize.File, error) {
+	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return nil, pinggu.Errorf(pinggu.EInvalid, "file.not_xlsx", "Name", "")
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, pinggu.Errorf(pinggu.EInvalid, "file.bad_zip")
@@ -148,12 +153,29 @@ func readXLSX(data []byte) (*Table, error) {
 	if err != nil {
 		return nil, pinggu.Errorf(pinggu.EInvalid, "file.not_xlsx", "Name", "")
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, pinggu.Errorf(pinggu.EInvalid, "file.empty")
+	return f, nil
+}
+
+func readXLSX(data []byte) (*Table, error) {
+	f, err := OpenXLSX(data)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := f.Rows(sheets[0])
+	defer f.Close()
+	return ReadSheet(f, "")
+}
+
+// ReadSheet reads one sheet of an open workbook ("" for the first) into a
+// table, the first non-blank row being the header.
+func ReadSheet(f *excelize.File, sheet string) (*Table, error) {
+	if sheet == "" {
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, pinggu.Errorf(pinggu.EInvalid, "file.empty")
+		}
+		sheet = sheets[0]
+	}
+	rows, err := f.Rows(sheet)
 	if err != nil {
 		return nil, pinggu.Errorf(pinggu.EInvalid, "file.not_xlsx", "Name", "")
 	}

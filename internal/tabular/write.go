@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -26,71 +27,51 @@ func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 	return cw.Error()
 }
 
-// WriteXLSX writes one sheet with a bold, frozen header row, every cell as
-// text (so that codes keep their leading zeros), and columns sized to fit.
+// Sheet is one worksheet to write: a bold header row and text rows. Wrap
+// lists the (0-based) columns of long text, which wrap at a fixed width.
+type Sheet struct {
+	Name   string
+	Header []string
+	Rows   [][]string
+	Wrap   []int
+}
+
+// WriteXLSX writes one sheet.
 func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]string) error {
+	return WriteWorkbook(w, []Sheet{{Name: sheet, Header: header, Rows: rows}})
+}
+
+// WriteWorkbook writes sheets with a bold, frozen header row, every cell as
+// text (so that codes keep their leading zeros), columns sized to fit, and
+// A4 landscape printing with the header repeated on each page.
+func WriteWorkbook(w io.Writer, sheets []Sheet) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	// Page setup goes before the stream writer, which keeps the sheet's other
-	// parts but ignores changes made after it starts.
-	if err := printSetup(f, sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#E8EEF7"}}})
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#E8EEF7"}},
+		Alignment: &excelize.Alignment{Vertical: "center"}})
 	if err != nil {
 		return err
 	}
-	text, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top"}}) // "@": text
 	if err != nil {
 		return err
 	}
-	widths := make([]int, len(header))
-	for i, h := range header {
-		widths[i] = displayWidth(h)
+	wrap, err := f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	if err != nil {
+		return err
 	}
-	for _, r := range rows {
-		for i, v := range r {
-			if i < len(widths) && displayWidth(v) > widths[i] {
-				widths[i] = displayWidth(v)
+	for i, s := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", s.Name); err != nil {
+				return err
 			}
-		}
-	}
-	for i, wd := range widths {
-		if wd > 60 {
-			wd = 60
-		}
-		if err := sw.SetColWidth(i+1, i+1, float64(wd+2)); err != nil {
+		} else if _, err := f.NewSheet(s.Name); err != nil {
 			return err
 		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	cells := func(vals []string, style int) []any {
-		out := make([]any, len(vals))
-		for i, v := range vals {
-			out[i] = excelize.Cell{StyleID: style, Value: v}
-		}
-		return out
-	}
-	if err := sw.SetRow("A1", cells(header, bold)); err != nil {
-		return err
-	}
-	for i, r := range rows {
-		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells(r, text)); err != nil {
+		if err := writeSheet(f, s, bold, text, wrap); err != nil {
 			return err
 		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
@@ -100,17 +81,61 @@ func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]string) erro
 	return err
 }
 
-// displayWidth counts a CJK character as two columns.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		if r > 0x2E80 {
-			n += 2
-		} else {
-			n++
+func writeSheet(f *excelize.File, s Sheet, bold, text, wrap int) error {
+	// Page setup goes before the stream writer, which keeps the sheet's other
+	// parts but ignores changes made after it starts.
+	if err := printSetup(f, s.Name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(s.Name)
+	if err != nil {
+		return err
+	}
+	widths := make([]int, len(s.Header))
+	for i, h := range s.Header {
+		widths[i] = displayWidth(h)
+	}
+	for _, r := range s.Rows {
+		for i, v := range r {
+			if i < len(widths) && displayWidth(v) > widths[i] {
+				widths[i] = displayWidth(v)
+			}
 		}
 	}
-	return n
+	for i, wd := range widths {
+		limit := 60
+		if slices.Contains(s.Wrap, i) {
+			limit = 50
+		}
+		if err := sw.SetColWidth(i+1, i+1, float64(min(wd, limit)+2)); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	cells := func(vals []string, style func(int) int) []any {
+		out := make([]any, len(vals))
+		for i, v := range vals {
+			out[i] = excelize.Cell{StyleID: style(i), Value: v}
+		}
+		return out
+	}
+	if err := sw.SetRow("A1", cells(s.Header, func(int) int { return bold })); err != nil {
+		return err
+	}
+	body := func(i int) int {
+		if slices.Contains(s.Wrap, i) {
+			return wrap
+		}
+		return text
+	}
+	for i, r := range s.Rows {
+		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells(r, body)); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
 }
 
 // printSetup makes the sheet print on A4 landscape, one page wide, with the
@@ -124,4 +149,17 @@ func printSetup(f *excelize.File, sheet string) error {
 		return err
 	}
 	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
+}
+
+// displayWidth counts a CJK character as two columns.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r > 0x2E80 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }
