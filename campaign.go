@@ -281,3 +281,6 @@ func (c *Campaign) CheckTransition(to CampaignState) error {
 	}
 	return nil
 }
+
+// Due returns the deadline of stage, "" when unset.
+func (s Settings) Due(stage Stage) Date { return s.Deadlines[stage] }

@@ -90,11 +90,11 @@ func TestImportExportAuditAndUsers(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "初始密码") {
 		t.Fatalf("user add: %+v", r)
 	}
-	r = pinggu(t, "", "user", "add", "--db", db, "--login", "pg1", "--name", "评估组", "--role", "evaluator", "--scope", "321002001")
-	if r.code != 1 || !strings.Contains(r.err, "县市区或市直单位") {
-		t.Fatalf("bad scope: %+v", r)
+	r = pinggu(t, "", "user", "add", "--db", db, "--login", "pg1", "--name", "评估组", "--role", "evaluator", "--scope", "321002")
+	if r.code != 1 || !strings.Contains(r.err, "所在评估组的分工") {
+		t.Fatalf("evaluator with a scope: %+v", r)
 	}
-	if r = pinggu(t, "", "user", "add", "--db", db, "--login", "pg1", "--name", "评估组", "--role", "evaluator", "--scope", "321002"); r.code != 0 {
+	if r = pinggu(t, "", "user", "add", "--db", db, "--login", "pg1", "--name", "评估组", "--role", "evaluator"); r.code != 0 {
 		t.Fatalf("evaluator: %+v", r)
 	}
 	if r = pinggu(t, "", "user", "disable", "--db", db, "--login", "pg1"); r.code != 0 {

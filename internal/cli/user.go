@@ -22,8 +22,8 @@ const userHelp = `Usage:
   pinggu user token --login L --name N        (prints a new API token once)
   pinggu user token --login L --revoke ID
 
-Scope is a list of unit codes: counties or municipal units for an evaluator,
-exactly one unit for a liaison. Without --password-stdin a random password is
+Scope is the one unit code of a liaison. An evaluator's scope comes from the
+evaluation groups they lead or belong to (pinggu group). Without --password-stdin a random password is
 generated and printed once. Disabling an account or changing its password,
 role or scope ends its sessions.`
 
@@ -85,6 +85,9 @@ func runUser(e *env, args []string) error {
 	switch sub {
 	case "add":
 		u := &pinggu.User{Login: strings.ToLower(*login), Name: *name, Role: pinggu.Role(*role)}
+		if p := pinggu.ScopeInputProblem(u.Role, *scope != ""); p != nil {
+			return pinggu.Invalid("user.invalid", []pinggu.Problem{*p})
+		}
 		if err := resolve(u); err != nil {
 			return err
 		}
@@ -125,6 +128,9 @@ func runUser(e *env, args []string) error {
 			u.Role = pinggu.Role(*role)
 		}
 		if set["scope"] {
+			if p := pinggu.ScopeInputProblem(u.Role, *scope != ""); p != nil {
+				return pinggu.Invalid("user.invalid", []pinggu.Problem{*p})
+			}
 			if err := resolve(u); err != nil {
 				return err
 			}

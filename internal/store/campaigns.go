@@ -151,7 +151,7 @@ func (tx *Tx) AdvanceCampaign(ctx context.Context, id int64, to pinggu.CampaignS
 	}
 	from := c.State
 	if to == pinggu.StatePublished {
-		if err := tx.validateCampaign(ctx, c, true); err != nil {
+		if err := tx.CheckPublishable(ctx, c); err != nil {
 			return nil, err
 		}
 		seen := map[int64]bool{}
@@ -182,6 +182,12 @@ func (tx *Tx) AdvanceCampaign(ctx context.Context, id int64, to pinggu.CampaignS
 		return nil, err
 	}
 	return c, tx.Audit(ctx, "campaign.transition", "campaign", c.ID, map[string]any{"state": from}, map[string]any{"state": to})
+}
+
+// CheckPublishable reports what c still lacks to be published: every
+// deadline and framework set, and all settings valid.
+func (tx *Tx) CheckPublishable(ctx context.Context, c *pinggu.Campaign) error {
+	return tx.validateCampaign(ctx, c, true)
 }
 
 // CampaignFramework returns the framework with id as campaign c uses it:

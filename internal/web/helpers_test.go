@@ -22,11 +22,13 @@ var ctx = context.Background()
 
 // fixture is a server on a small registry with one account per role.
 type fixture struct {
-	t     testing.TB
-	db    *store.DB
-	s     *Server
-	users map[string]*pinggu.User // by login
-	units map[string]*pinggu.Unit // by code
+	t         testing.TB
+	db        *store.DB
+	s         *Server
+	users     map[string]*pinggu.User     // by login
+	units     map[string]*pinggu.Unit     // by code
+	campaigns map[string]*pinggu.Campaign // "published" (the evaluator's group has 广陵区) and "draft"
+	group     *pinggu.Group
 }
 
 const fixtureRegistry = `code,name,kind,parent_code,headcount
@@ -53,13 +55,16 @@ func newFixture(t testing.TB) *fixture {
 func newFixtureOn(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	hashOnce.Do(func() { hashed, _ = auth.HashPassword(testPassword) })
-	f := &fixture{t: t, db: db, users: map[string]*pinggu.User{}, units: map[string]*pinggu.Unit{}}
+	f := &fixture{t: t, db: db, users: map[string]*pinggu.User{}, units: map[string]*pinggu.Unit{}, campaigns: map[string]*pinggu.Campaign{}}
 	actor := store.Actor{Login: "cli:test"}
 	if _, err := registry.Import(ctx, db, actor, "r.csv", []byte(fixtureRegistry)); err != nil {
 		t.Fatal(err)
 	}
 	err := db.Update(ctx, actor, func(tx *store.Tx) error {
 		all, err := tx.Units(ctx)
+		if err != nil {
+			return err
+		}
 		for i := range all {
 			f.units[all[i].Code] = &all[i]
 		}
@@ -76,7 +81,7 @@ func newFixtureOn(t testing.TB, db *store.DB) *fixture {
 		for _, u := range []*pinggu.User{
 			{Login: "admin", Name: "管理员", Role: pinggu.RoleAdmin},
 			{Login: "viewer", Name: "领导", Role: pinggu.RoleViewer},
-			{Login: "evaluator", Name: "评估组", Role: pinggu.RoleEvaluator, Scope: []int64{f.units["321002"].ID}},
+			{Login: "evaluator", Name: "评估组", Role: pinggu.RoleEvaluator},
 			{Login: "liaison", Name: "联络员", Role: pinggu.RoleLiaison, Scope: []int64{f.units["321002001"].ID}},
 			{Login: "target", Name: "被管理的账号", Role: pinggu.RoleViewer},
 		} {
@@ -86,7 +91,7 @@ func newFixtureOn(t testing.TB, db *store.DB) *fixture {
 			}
 			f.users[u.Login] = u
 		}
-		return err
+		return f.campaignsIn(tx)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +102,32 @@ func newFixtureOn(t testing.TB, db *store.DB) *fixture {
 	}
 	t.Cleanup(f.s.Close)
 	return f
+}
+
+// campaignsIn creates a published campaign whose one group, led by the
+// evaluator, evaluates 广陵区, and a draft campaign.
+func (f *fixture) campaignsIn(tx *store.Tx) error {
+	for _, code := range []string{"published", "draft"} {
+		c := &pinggu.Campaign{Code: code, Name: code + " 评估", Settings: pinggu.DefaultSettings()}
+		lead, _ := tx.FrameworkByCode(ctx, "leadership")
+		branch, _ := tx.FrameworkByCode(ctx, "branch")
+		for _, k := range pinggu.EvaluatedKinds {
+			c.Settings.Frameworks[k] = lead.ID
+		}
+		c.Settings.Frameworks[pinggu.KindBranch] = branch.ID
+		c.Settings.Deadlines = map[pinggu.Stage]pinggu.Date{pinggu.StageSelfReport: "2026-12-05", pinggu.StageUnitDraw: "2026-12-08",
+			pinggu.StageRosters: "2026-12-12", pinggu.StageFieldwork: "2026-12-25", pinggu.StageReports: "2026-12-31"}
+		if err := tx.CreateCampaign(ctx, c); err != nil {
+			return err
+		}
+		f.campaigns[code] = c
+	}
+	if _, err := tx.AdvanceCampaign(ctx, f.campaigns["published"].ID, pinggu.StatePublished); err != nil {
+		return err
+	}
+	f.group = &pinggu.Group{CampaignID: f.campaigns["published"].ID, Name: "第一评估组", LeaderID: f.users["evaluator"].ID,
+		Units: []int64{f.units["321002"].ID}}
+	return tx.CreateGroup(ctx, f.group)
 }
 
 // session returns a cookie for a fresh session of login, made the way the

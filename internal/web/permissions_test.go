@@ -2,8 +2,10 @@ package web
 
 import (
 	"fmt"
+
 	"net/http"
 	"net/url"
+	"pinggu/internal/store"
 	"strings"
 	"testing"
 
@@ -13,10 +15,12 @@ import (
 // access says who may use a route: every signed-in role, or some roles,
 // with "scoped" roles limited to objects in their scope.
 type access struct {
-	public  bool
-	roles   []pinggu.Role // allowed roles; nil with !public means every role
-	scoped  bool          // evaluator and liaison only on objects in scope
-	noRoles bool          // no role at all (used with roles = admin only)
+	public bool
+	roles  []pinggu.Role // allowed roles; nil with !public means every role
+	scoped bool          // evaluator and liaison only on objects in scope
+	// drafts: a campaign route; its "out of scope" object is a draft
+	// campaign, which only the office may see.
+	drafts bool
 }
 
 var (
@@ -24,6 +28,8 @@ var (
 	public    = access{public: true}
 	adminOnly = access{roles: []pinggu.Role{pinggu.RoleAdmin}}
 	inScope   = access{scoped: true}
+	campaign  = access{drafts: true}
+	setup     = access{roles: []pinggu.Role{pinggu.RoleAdmin}, drafts: true}
 )
 
 // permissionRows lists every route with who may use it. A route added to
@@ -62,6 +68,37 @@ var permissionRows = map[string]access{
 	"GET /api/v1/units":                 everyone,
 	"GET /api/v1/units/tree":            everyone,
 	"GET /api/v1/units/{id}":            inScope,
+
+	"GET /campaigns":                            everyone,
+	"GET /campaigns/new":                        adminOnly,
+	"POST /campaigns":                           adminOnly,
+	"GET /campaigns/{cid}":                      campaign,
+	"GET /campaigns/{cid}/edit":                 setup,
+	"POST /campaigns/{cid}":                     setup,
+	"POST /campaigns/{cid}/advance":             setup,
+	"GET /campaigns/{cid}/deadlines":            campaign,
+	"GET /campaigns/{cid}/frameworks/{fid}":     campaign,
+	"GET /campaigns/{cid}/groups/new":           setup,
+	"POST /campaigns/{cid}/groups":              setup,
+	"GET /campaigns/{cid}/groups/{gid}":         setup,
+	"POST /campaigns/{cid}/groups/{gid}":        setup,
+	"GET /frameworks":                           everyone,
+	"POST /frameworks/import":                   adminOnly,
+	"GET /frameworks/{fid}":                     everyone,
+	"GET /frameworks/{fid}/export":              everyone,
+	"POST /frameworks/{fid}/edit":               adminOnly,
+	"GET /frameworks/{fid}/items/{code}":        adminOnly,
+	"GET /api/v1/campaigns":                     everyone,
+	"POST /api/v1/campaigns":                    adminOnly,
+	"GET /api/v1/campaigns/{cid}":               campaign,
+	"POST /api/v1/campaigns/{cid}":              setup,
+	"POST /api/v1/campaigns/{cid}/advance":      setup,
+	"GET /api/v1/campaigns/{cid}/deadlines":     campaign,
+	"POST /api/v1/campaigns/{cid}/groups":       setup,
+	"POST /api/v1/campaigns/{cid}/groups/{gid}": setup,
+	"GET /api/v1/frameworks":                    everyone,
+	"POST /api/v1/frameworks":                   adminOnly,
+	"GET /api/v1/frameworks/{fid}":              everyone,
 }
 
 func TestEveryRouteHasARow(t *testing.T) {
@@ -97,6 +134,9 @@ func (a access) allows(role pinggu.Role, objectInScope bool) bool {
 	if a.scoped && role.Scoped() {
 		return objectInScope
 	}
+	if a.drafts && !objectInScope {
+		return role == pinggu.RoleAdmin
+	}
 	return true
 }
 
@@ -109,16 +149,19 @@ func TestPermissionMatrix(t *testing.T) {
 	f := newFixture(t)
 	in, out := f.units["branch-321002001"].ID, f.units["branch-321003001"].ID
 	target := f.users["target"].ID
+	var lead *pinggu.Framework
+	f.db.View(ctx, func(tx *store.Tx) (err error) { lead, err = tx.FrameworkByCode(ctx, "leadership"); return })
 	logins := []string{"", "admin", "viewer", "evaluator", "liaison"}
 	for _, rt := range f.s.routes() {
 		key := rt.method + " " + rt.pattern
 		want := permissionRows[key]
 		for _, scope := range []string{"in", "out"} {
-			id := in
+			id, cid := in, f.campaigns["published"].ID
 			if scope == "out" {
-				id = out
+				id, cid = out, f.campaigns["draft"].ID
 			}
-			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{uid}", fmt.Sprint(target), "{tid}", "999999", "{$}", "").Replace(rt.pattern)
+			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{uid}", fmt.Sprint(target), "{tid}", "999999", "{$}", "",
+				"{cid}", fmt.Sprint(cid), "{gid}", fmt.Sprint(f.group.ID), "{fid}", fmt.Sprint(lead.ID), "{code}", "L1.1").Replace(rt.pattern)
 			if path == "/static/" {
 				path = "/static/app.css"
 			}
@@ -130,7 +173,7 @@ func TestPermissionMatrix(t *testing.T) {
 				res, body := f.do(login, rt.method, path, form)
 				loc := res.Header.Get("Location")
 				denied := res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden ||
-					(rt.unit && res.StatusCode == http.StatusNotFound) || strings.HasPrefix(loc, "/login?next=")
+					((rt.unit || want.drafts) && res.StatusCode == http.StatusNotFound) || strings.HasPrefix(loc, "/login?next=")
 				if res.StatusCode >= 500 {
 					t.Errorf("%s as %q (%s scope): status %d: %.200s", key, login, scope, res.StatusCode, body)
 					continue

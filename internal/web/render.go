@@ -43,7 +43,34 @@ func (p *Page) Can(perm string) bool {
 }
 
 // field is one labelled input of a form, with its error or hint.
-type field struct{ Name, Label, Value, Error, Hint string }
+type field struct{ Name, Label, Value, Error, Hint, Type string }
+
+// editOp is one button of the framework editor.
+type editOp struct {
+	ID                   int64
+	Version              int
+	Op, Dim, Item, Label string
+}
+
+// due is a deadline with its standing in words.
+type due struct {
+	D    pinggu.Deadline
+	Text string
+}
+
+func dueOf(l *i18n.Localizer, d pinggu.Deadline) due {
+	switch {
+	case d.Due == "":
+		return due{d, l.T("due.unset")}
+	case d.Done:
+		return due{d, l.T("due.done")}
+	case d.Overdue:
+		return due{d, l.T("due.overdue", "N", -d.DaysLeft)}
+	case d.DaysLeft == 0:
+		return due{d, l.T("due.today")}
+	}
+	return due{d, l.T("due.left", "N", d.DaysLeft)}
+}
 
 // flash is a one-time message shown after a redirect.
 type flash struct {
@@ -65,6 +92,17 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"fieldOf": func(name, label, value string, errs map[string]string, hint string) field {
 			return field{Name: name, Label: label, Value: value, Error: errs[name], Hint: hint}
 		},
+		"sfieldOf": func(name, label string, form, errs map[string]string, errKey string, _ bool, typ string) field {
+			if errKey == "" {
+				errKey = name
+			}
+			return field{Name: name, Label: label, Value: form[name], Error: errs[errKey], Type: typ}
+		},
+		"dueOf": dueOf,
+		"opOf": func(v frameworkView, op, dim, item, label string) editOp {
+			return editOp{ID: v.Framework.ID, Version: v.Framework.Version, Op: op, Dim: dim, Item: item, Label: label}
+		},
+		"inc": func(i int) int { return i + 1 },
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")

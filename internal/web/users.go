@@ -94,7 +94,9 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 				codes = append(codes, x.Code)
 			}
 		}
-		f.Scope = strings.Join(codes, ", ")
+		if u.Role == pinggu.RoleLiaison {
+			f.Scope = strings.Join(codes, ", ")
+		}
 		return nil
 	})
 	if err != nil {
@@ -129,6 +131,9 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	u := &pinggu.User{Login: f.Login, Name: f.Name, Role: f.Role}
 	var ps []pinggu.Problem
 	s.db.View(r.Context(), func(tx *store.Tx) error { u.Scope, ps = resolveScope(tx, r, f.Scope); return nil })
+	if p := pinggu.ScopeInputProblem(f.Role, f.Scope != ""); p != nil {
+		ps = []pinggu.Problem{*p}
+	}
 	password := auth.RandomPassword(14)
 	err := error(nil)
 	if len(ps) > 0 {
@@ -157,6 +162,9 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	u.Name, u.Role, u.Disabled = f.Name, f.Role, f.Disabled
 	err = s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
 		ids, ps := resolveScope(tx, r, f.Scope)
+		if p := pinggu.ScopeInputProblem(f.Role, f.Scope != ""); p != nil {
+			ps = []pinggu.Problem{*p}
+		}
 		if len(ps) > 0 {
 			return pinggu.Invalid("user.invalid", ps)
 		}

@@ -370,16 +370,21 @@ func TestCreateUnitAndAccountFlows(t *testing.T) {
 	}
 
 	// Creating an account shows its password once; the account then exists.
-	res, _ = f.do("admin", "POST", "/users", url.Values{"login": {"pg2"}, "name": {"第二评估组"}, "role": {"evaluator"}, "scope": {"321003, M001"}})
+	res, _ = f.do("admin", "POST", "/users", url.Values{"login": {"ll2"}, "name": {"汶河街道联络员"}, "role": {"liaison"}, "scope": {"321002002"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("user create: %d", res.StatusCode)
 	}
 	var u *pinggu.User
-	f.db.View(ctx, func(tx *store.Tx) (err error) { u, err = tx.UserByLogin(ctx, "pg2"); return })
-	if u == nil || len(u.Scope) != 2 {
+	f.db.View(ctx, func(tx *store.Tx) (err error) { u, err = tx.UserByLogin(ctx, "ll2"); return })
+	if u == nil || len(u.Scope) != 1 {
 		t.Fatalf("created user = %+v", u)
 	}
-	res, body = f.do("admin", "POST", "/users", url.Values{"login": {"pg3"}, "name": {"x"}, "role": {"evaluator"}, "scope": {"999"}})
+	// An evaluator's scope comes from the groups, not from the account.
+	res, body = f.do("admin", "POST", "/users", url.Values{"login": {"pg2"}, "name": {"评估组"}, "role": {"evaluator"}, "scope": {"321003"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "所在评估组的分工") {
+		t.Errorf("evaluator with a typed scope: %d", res.StatusCode)
+	}
+	res, body = f.do("admin", "POST", "/users", url.Values{"login": {"pg3"}, "name": {"x"}, "role": {"liaison"}, "scope": {"999"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "编码 999 在名录中不存在") || !strings.Contains(body, `value="pg3"`) {
 		t.Errorf("unknown scope code: %d", res.StatusCode)
 	}
