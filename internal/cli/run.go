@@ -41,6 +41,9 @@ func commands() []command {
 		{"import", "import units from CSV or XLSX: import units [--dry-run] FILE", runImport},
 		{"export", "export units: export units --format csv|xlsx [--out FILE]", runExport},
 		{"user", "manage accounts: user add|list|set|passwd|disable|enable|token", runUser},
+		{"campaign", "campaigns: campaign list|create|show|set|publish|advance", runCampaign},
+		{"framework", "indicator frameworks: framework list|export|import", runFramework},
+		{"group", "evaluation groups: group list|create|assign|add-member", runGroup},
 		{"audit", "check or list the audit log: audit verify|list", runAudit},
 		{"version", "print the version", runVersion},
 	}

@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"pinggu"
 	"pinggu/internal/auth"
@@ -172,7 +173,9 @@ var accounts = []struct {
 	scopeText   string
 }{
 	{"admin", "市委主题教育办", pinggu.RoleAdmin, nil, "全市"},
-	{"pinggu1", "第一评估组 周敏", pinggu.RoleEvaluator, []string{"321002", "321003", "M001", "M004", "M005"}, "广陵区、邗江区、市委办公室等 3 个市直单位"},
+	{"pinggu1", "第一评估组组长 周敏", pinggu.RoleEvaluator, nil, "第一评估组：广陵区、邗江区、扬州经济技术开发区和 12 个市直单位"},
+	{"pinggu2", "第二评估组组长 王磊", pinggu.RoleEvaluator, nil, "第二评估组：江都区、宝应县和 11 个市直单位"},
+	{"pinggu3", "第三评估组组长 李婷", pinggu.RoleEvaluator, nil, "第三评估组：仪征市、高邮市和 11 个市直单位"},
 	{"lianluo", "东关街道联络员 陈静", pinggu.RoleLiaison, []string{"321002001"}, "广陵区东关街道"},
 	{"lingdao", "市领导（只读）", pinggu.RoleViewer, nil, "全市（只读）"},
 }
@@ -227,9 +230,77 @@ func Seed(ctx context.Context, db *store.DB) ([]Account, error) {
 		out = append(out, Account{Login: a.login, Name: a.name, Password: pw, Role: a.role, Scope: a.scopeText})
 	}
 	if seeded == "" {
-		if err := db.Update(ctx, actor, func(tx *store.Tx) error { return tx.SetSetting(ctx, seededKey, "1") }); err != nil {
-			return nil, err
+		err := db.Update(ctx, actor, func(tx *store.Tx) error {
+			if err := campaign(ctx, tx, time.Now()); err != nil {
+				return err
+			}
+			return tx.SetSetting(ctx, seededKey, "1")
+		})
+		if err != nil {
+			return nil, fmt.Errorf("demo campaign: %w", err)
 		}
 	}
 	return out, nil
+}
+
+// groups of the demo campaign: leader, counties, and a range of municipal
+// units (M001–M034).
+var groups = []struct {
+	name, leader string
+	counties     []string
+	from, to     int
+}{
+	{"第一评估组", "pinggu1", []string{"321002", "321003", "321071"}, 1, 12},
+	{"第二评估组", "pinggu2", []string{"321012", "321023"}, 13, 23},
+	{"第三评估组", "pinggu3", []string{"321081", "321084"}, 24, 34},
+}
+
+// campaign creates the city's published 2026 evaluation with three groups
+// covering every county and municipal unit. Deadlines are set around now,
+// so that the board shows a stage overdue, one due soon and later ones.
+func campaign(ctx context.Context, tx *store.Tx, now time.Time) error {
+	c := &pinggu.Campaign{Code: "2026", Name: "2026年“不忘初心、牢记使命”主题教育第三方评估", Settings: pinggu.DefaultSettings()}
+	lead, err := tx.FrameworkByCode(ctx, "leadership")
+	if err != nil {
+		return err
+	}
+	branch, err := tx.FrameworkByCode(ctx, "branch")
+	if err != nil {
+		return err
+	}
+	for _, k := range pinggu.EvaluatedKinds {
+		c.Settings.Frameworks[k] = lead.ID
+	}
+	c.Settings.Frameworks[pinggu.KindBranch] = branch.ID
+	day := func(n int) pinggu.Date { return pinggu.Date(now.AddDate(0, 0, n).Format("2006-01-02")) }
+	c.Settings.Deadlines = map[pinggu.Stage]pinggu.Date{
+		pinggu.StageSelfReport: day(-2), pinggu.StageUnitDraw: day(2), pinggu.StageRosters: day(7),
+		pinggu.StageFieldwork: day(21), pinggu.StageReports: day(35),
+	}
+	if err := tx.CreateCampaign(ctx, c); err != nil {
+		return err
+	}
+	for _, g := range groups {
+		leader, err := tx.UserByLogin(ctx, g.leader)
+		if err != nil {
+			return err
+		}
+		group := &pinggu.Group{CampaignID: c.ID, Name: g.name, LeaderID: leader.ID}
+		codes := g.counties
+		for i := g.from; i <= g.to; i++ {
+			codes = append(codes, fmt.Sprintf("M%03d", i))
+		}
+		for _, code := range codes {
+			u, err := tx.UnitByCode(ctx, code)
+			if err != nil {
+				return err
+			}
+			group.Units = append(group.Units, u.ID)
+		}
+		if err := tx.CreateGroup(ctx, group); err != nil {
+			return err
+		}
+	}
+	_, err = tx.AdvanceCampaign(ctx, c.ID, pinggu.StatePublished)
+	return err
 }

@@ -45,6 +45,25 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 		}
 	}
 
+	// The published 2026 campaign: three groups cover every county and
+	// municipal unit, and the first group's leader sees its 15.
+	db.View(ctx, func(tx *store.Tx) error {
+		c, err := tx.CampaignByCode(ctx, "2026")
+		if err != nil || c.State != pinggu.StatePublished {
+			t.Fatalf("campaign: %+v %v", c, err)
+		}
+		groups, _ := tx.Groups(ctx, c.ID)
+		left, _ := tx.Unassigned(ctx, c.ID)
+		if len(groups) != 3 || len(left) != 0 {
+			t.Errorf("%d groups, %d unassigned", len(groups), len(left))
+		}
+		u, _ := tx.UserByLogin(ctx, "pinggu1")
+		if len(u.Scope) != 15 {
+			t.Errorf("pinggu1 sees %d units, want 15", len(u.Scope))
+		}
+		return nil
+	})
+
 	second, err := demo.Seed(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +73,7 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 	if len(again) != len(units) {
 		t.Errorf("second seed changed the registry: %d → %d units", len(units), len(again))
 	}
-	if len(first) != 4 || len(second) != 4 {
+	if len(first) != 6 || len(second) != 6 {
 		t.Fatalf("accounts: %d, %d; want one per role", len(first), len(second))
 	}
 	a := auth.New(db)

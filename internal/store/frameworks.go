@@ -157,3 +157,25 @@ func (tx *Tx) EnsureBuiltinFrameworks(ctx context.Context) error {
 	}
 	return nil
 }
+
+// UseBuiltinFrameworks points every evaluated kind of st at the built-in
+// framework of its audience, where that framework exists.
+func (tx *Tx) UseBuiltinFrameworks(ctx context.Context, st *pinggu.Settings) error {
+	ids := map[pinggu.Audience]int64{}
+	for _, code := range []string{"leadership", "branch"} {
+		f, err := tx.FrameworkByCode(ctx, code)
+		if pinggu.ErrorCodeOf(err) == pinggu.ENotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		ids[f.Audience] = f.ID
+	}
+	for _, k := range pinggu.EvaluatedKinds {
+		if id := ids[pinggu.AudienceOf(k)]; id != 0 {
+			st.Frameworks[k] = id
+		}
+	}
+	return nil
+}

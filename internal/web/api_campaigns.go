@@ -57,7 +57,7 @@ func (s *Server) apiCampaignCreate(w http.ResponseWriter, r *http.Request, c *re
 	}
 	cp := &pinggu.Campaign{Code: in.Code, Name: in.Name, Settings: pinggu.DefaultSettings()}
 	err := s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
-		if err := defaultFrameworks(r, tx, &cp.Settings); err != nil {
+		if err := tx.UseBuiltinFrameworks(r.Context(), &cp.Settings); err != nil {
 			return err
 		}
 		if in.Settings != nil {

@@ -16,6 +16,7 @@ type campaignFormView struct {
 	Form       map[string]string // field → value as typed
 	Errors     map[string]string
 	Summary    string
+	Problems   []string
 	Frameworks map[pinggu.Audience][]pinggu.Framework
 	Frozen     bool
 }
@@ -61,6 +62,7 @@ func formOfCampaign(cp *pinggu.Campaign) map[string]string {
 // that fields a frozen campaign does not show keep their stored values.
 // Numbers that are not numbers are reported by field.
 func readCampaignForm(r *http.Request, stored *pinggu.Campaign) (*pinggu.Campaign, map[string]string, []pinggu.Problem) {
+	r.ParseForm()
 	cp := cloneCampaign(stored)
 	form := formOfCampaign(stored)
 	var ps []pinggu.Problem
@@ -189,6 +191,9 @@ func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request, c *reqCt
 		}
 		v.Form, v.Errors = form, fieldErrors(c, e)
 		v.Summary = c.L.Error(e)
+		for _, p := range e.Problems {
+			v.Problems = append(v.Problems, c.L.Problem(localizeField(c, p)))
+		}
 		if e.Code == pinggu.EConflict && len(e.Problems) == 0 {
 			v.Errors["code"] = c.L.Error(e)
 		}

@@ -71,7 +71,7 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request, c *reqCt
 	cp := &pinggu.Campaign{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Settings: pinggu.DefaultSettings()}
 	err := s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
-		if err := defaultFrameworks(r, tx, &cp.Settings); err != nil {
+		if err := tx.UseBuiltinFrameworks(r.Context(), &cp.Settings); err != nil {
 			return err
 		}
 		return tx.CreateCampaign(r.Context(), cp)
@@ -88,28 +88,6 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request, c *reqCt
 	}
 	s.setFlash(r, "ok", c.L.T("campaign.created", "Name", cp.Name))
 	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/edit")
-}
-
-// defaultFrameworks points every evaluated kind at the built-in framework of
-// its audience.
-func defaultFrameworks(r *http.Request, tx *store.Tx, st *pinggu.Settings) error {
-	ids := map[pinggu.Audience]int64{}
-	for _, code := range []string{"leadership", "branch"} {
-		f, err := tx.FrameworkByCode(r.Context(), code)
-		if pinggu.ErrorCodeOf(err) == pinggu.ENotFound {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		ids[f.Audience] = f.ID
-	}
-	for _, k := range pinggu.EvaluatedKinds {
-		if id := ids[pinggu.AudienceOf(k)]; id != 0 {
-			st.Frameworks[k] = id
-		}
-	}
-	return nil
 }
 
 // fieldErrors maps an error's problems to messages by field.

@@ -168,6 +168,22 @@ func (f *fixture) do(login, method, target string, form url.Values) (*http.Respo
 	return f.send(r)
 }
 
+// doAs is do with a given session cookie, for steps that must share one
+// session (a flash message shown after a redirect).
+func (f *fixture) doAs(cookie *http.Cookie, method, target string, form url.Values) (*http.Response, string) {
+	f.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	r := httptest.NewRequest(method, target, body)
+	if form != nil {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	r.AddCookie(cookie)
+	return f.send(r)
+}
+
 func (f *fixture) send(r *http.Request) (*http.Response, string) {
 	w := httptest.NewRecorder()
 	f.s.ServeHTTP(w, r)

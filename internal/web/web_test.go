@@ -157,15 +157,16 @@ func TestSecurityHeadersAndCrossOrigin(t *testing.T) {
 }
 
 func upload(t *testing.T, f *fixture, name, content string) (*http.Response, string) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
+	return uploadTo(t, f, "/import", name, content)
+}
+
+// multipartWriter writes a one-file form and returns its content type.
+func multipartWriter(buf *bytes.Buffer, name, content string) string {
+	mw := multipart.NewWriter(buf)
 	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write([]byte(content))
 	mw.Close()
-	r := httptest.NewRequest("POST", "/import", &buf)
-	r.Header.Set("Content-Type", mw.FormDataContentType())
-	r.AddCookie(f.session("admin"))
-	return f.send(r)
+	return mw.FormDataContentType()
 }
 
 func TestImportThroughTheWeb(t *testing.T) {
