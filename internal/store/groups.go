@@ -9,7 +9,7 @@ import (
 
 // Groups returns the evaluation groups of a campaign, by name.
 func (tx *Tx) Groups(ctx context.Context, campaign int64) ([]pinggu.Group, error) {
-	rows, err := tx.query(ctx, `SELECT id FROM eval_groups WHERE campaign_id = $1 ORDER BY name`, campaign)
+	rows, err := tx.query(ctx, `SELECT id FROM eval_groups WHERE campaign_id = $1 ORDER BY id`, campaign)
 	if err != nil {
 		return nil, err
 	}

@@ -107,7 +107,8 @@ func writeSheet(f *excelize.File, s Sheet, bold, text, wrap int) error {
 		if slices.Contains(s.Wrap, i) {
 			limit = 50
 		}
-		if err := sw.SetColWidth(i+1, i+1, float64(min(wd, limit)+2)); err != nil {
+		widths[i] = min(wd, limit)
+		if err := sw.SetColWidth(i+1, i+1, float64(widths[i]+2)); err != nil {
 			return err
 		}
 	}
@@ -131,7 +132,19 @@ func writeSheet(f *excelize.File, s Sheet, bold, text, wrap int) error {
 		return text
 	}
 	for i, r := range s.Rows {
-		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells(r, body)); err != nil {
+		// Spreadsheet programs do not grow a streamed row to fit wrapped
+		// text, so the height is set from the longest wrapped cell.
+		lines := 1
+		for _, c := range s.Wrap {
+			if c < len(r) && widths[c] > 0 {
+				lines = max(lines, (displayWidth(r[c])+widths[c]-1)/widths[c])
+			}
+		}
+		var opts []excelize.RowOpts
+		if lines > 1 {
+			opts = append(opts, excelize.RowOpts{Height: float64(lines) * 15})
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells(r, body), opts...); err != nil {
 			return err
 		}
 	}
