@@ -119,19 +119,28 @@ func TestFrameworkEditor(t *testing.T) {
 	if fw.Version != 4 || fw.Dimensions[1].Items[2].Code != "B2.4" || !fw.Dimensions[0].Items[2].Retired {
 		t.Errorf("after three edits: v%d %+v", fw.Version, fw.Dimensions[1].Items)
 	}
+	// Dimensions move and rename; then back, so later steps read as before.
+	edit(4, "op", "dimension_down", "dim", "B1")
+	edit(5, "op", "edit_dimension", "dim", "B1", "name", "理论学习")
+	f.db.View(ctx, func(tx *store.Tx) (err error) { fw, err = tx.Framework(ctx, fw.ID); return })
+	if fw.Dimensions[1].Code != "B1" || fw.Dimensions[1].Name != "理论学习" {
+		t.Errorf("dimension move and rename: %+v", fw.Dimensions[1].Name)
+	}
+	edit(6, "op", "dimension_up", "dim", "B1")
+	edit(7, "op", "edit_dimension", "dim", "B1", "name", "学习教育")
 	// A stale page is refused rather than merged.
 	edit(2, "op", "retire_item", "dim", "B1", "item", "B1.1")
 	f.db.View(ctx, func(tx *store.Tx) (err error) { fw, err = tx.Framework(ctx, fw.ID); return })
-	if fw.Version != 4 {
-		t.Error("an edit of a stale version was saved")
+	if fw.Version != 8 {
+		t.Errorf("an edit of a stale version was saved: v%d", fw.Version)
 	}
 	// Retiring every item of a dimension would leave it empty: refused.
-	edit(4, "op", "retire_item", "dim", "B1", "item", "B1.1")
-	res, body := edit(5, "op", "retire_item", "dim", "B1", "item", "B1.2")
+	edit(8, "op", "retire_item", "dim", "B1", "item", "B1.1")
+	res, body := edit(9, "op", "retire_item", "dim", "B1", "item", "B1.2")
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "维度“学习教育”没有启用的条目") {
 		t.Errorf("emptying a dimension: %d", res.StatusCode)
 	}
-	res, body = edit(5, "op", "save_item", "dim", "B2", "item", "B2.1", "code", "B2.2", "text", "x", "question", "x？")
+	res, body = edit(9, "op", "save_item", "dim", "B2", "item", "B2.1", "code", "B2.2", "text", "x", "question", "x？")
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "条目编码 B2.2 重复") {
 		t.Errorf("duplicate code: %d", res.StatusCode)
 	}
@@ -145,8 +154,8 @@ func TestFrameworkEditor(t *testing.T) {
 		t.Errorf("import: %d", res.StatusCode)
 	}
 	f.db.View(ctx, func(tx *store.Tx) (err error) { fw, err = tx.Framework(ctx, fw.ID); return })
-	if fw.Version != 6 {
-		t.Errorf("import made version %d, want 6", fw.Version)
+	if fw.Version != 10 {
+		t.Errorf("import made version %d, want 10", fw.Version)
 	}
 }
 
