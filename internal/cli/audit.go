@@ -18,13 +18,7 @@ func runAudit(e *env, args []string) error {
 	fs := newFlags(e, "audit", auditHelp)
 	dsn := dbFlag(e, fs, "pinggu.db")
 	n := fs.Int("n", 50, "rows to list")
-	if err := verb(fs, args, "verify", "list"); err != nil {
-		return err
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	db, err := e.open(*dsn)
+	db, err := e.begin(fs, dsn, args, "verify", "list")
 	if err != nil {
 		return err
 	}

@@ -50,13 +50,7 @@ func runCampaign(e *env, args []string) error {
 	var rates, deadlines multi
 	fs.Var(&rates, "rate", "KIND=about|at_least:PCT, repeatable")
 	fs.Var(&deadlines, "deadline", "STAGE=YYYY-MM-DD, repeatable")
-	if err := verb(fs, args, "list", "create", "show", "set", "publish", "advance"); err != nil {
-		return err
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	db, err := e.open(*dsn)
+	db, err := e.begin(fs, dsn, args, "list", "create", "show", "set", "publish", "advance")
 	if err != nil {
 		return err
 	}

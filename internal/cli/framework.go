@@ -28,13 +28,7 @@ func runFramework(e *env, args []string) error {
 	code := fs.String("code", "", "framework code")
 	format := fs.String("format", "json", "json or xlsx")
 	out := fs.String("out", "", "output file (default stdout)")
-	if err := verb(fs, args, "list", "export", "import"); err != nil {
-		return err
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	db, err := e.open(*dsn)
+	db, err := e.begin(fs, dsn, args, "list", "export", "import")
 	if err != nil {
 		return err
 	}

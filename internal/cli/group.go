@@ -29,13 +29,7 @@ func runGroup(e *env, args []string) error {
 	group := fs.String("group", "", "group name or ID")
 	units := fs.String("units", "", "unit codes, comma-separated")
 	login := fs.String("login", "", "member's login")
-	if err := verb(fs, args, "list", "create", "assign", "add-member"); err != nil {
-		return err
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	db, err := e.open(*dsn)
+	db, err := e.begin(fs, dsn, args, "list", "create", "assign", "add-member")
 	if err != nil {
 		return err
 	}

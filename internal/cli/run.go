@@ -142,6 +142,18 @@ func verb(fs *flag.FlagSet, args []string, verbs ...string) error {
 	return ExitError{2}
 }
 
+// begin checks the verb, parses the flags after it and opens the database:
+// the opening of every subcommand that has verbs.
+func (e *env) begin(fs *flag.FlagSet, dsn *string, args []string, verbs ...string) (*store.DB, error) {
+	if err := verb(fs, args, verbs...); err != nil {
+		return nil, err
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return nil, err
+	}
+	return e.open(*dsn)
+}
+
 // dbFlag adds --db with PINGGU_DB or def as its default.
 func dbFlag(e *env, fs *flag.FlagSet, def string) *string {
 	if v := e.getenv("PINGGU_DB"); v != "" {

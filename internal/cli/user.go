@@ -36,17 +36,11 @@ func runUser(e *env, args []string) error {
 	scope := fs.String("scope", "", "unit codes, comma-separated")
 	stdinPw := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
 	revoke := fs.Int64("revoke", 0, "with token: revoke the token with this ID")
-	if err := verb(fs, args, "add", "list", "set", "passwd", "disable", "enable", "token"); err != nil {
-		return err
-	}
-	sub := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	db, err := e.open(*dsn)
+	db, err := e.begin(fs, dsn, args, "add", "list", "set", "passwd", "disable", "enable", "token")
 	if err != nil {
 		return err
 	}
+	sub := args[0]
 	defer db.Close()
 	actor := e.actor()
 	set := map[string]bool{}

@@ -260,18 +260,9 @@ var groups = []struct {
 // so that the board shows a stage overdue, one due soon and later ones.
 func campaign(ctx context.Context, tx *store.Tx, now time.Time) error {
 	c := &pinggu.Campaign{Code: "2026", Name: "2026年“不忘初心、牢记使命”主题教育第三方评估", Settings: pinggu.DefaultSettings()}
-	lead, err := tx.FrameworkByCode(ctx, "leadership")
-	if err != nil {
+	if err := tx.UseBuiltinFrameworks(ctx, &c.Settings); err != nil {
 		return err
 	}
-	branch, err := tx.FrameworkByCode(ctx, "branch")
-	if err != nil {
-		return err
-	}
-	for _, k := range pinggu.EvaluatedKinds {
-		c.Settings.Frameworks[k] = lead.ID
-	}
-	c.Settings.Frameworks[pinggu.KindBranch] = branch.ID
 	day := func(n int) pinggu.Date { return pinggu.Date(now.AddDate(0, 0, n).Format("2006-01-02")) }
 	c.Settings.Deadlines = map[pinggu.Stage]pinggu.Date{
 		pinggu.StageSelfReport: day(-2), pinggu.StageUnitDraw: day(2), pinggu.StageRosters: day(7),
@@ -301,6 +292,6 @@ func campaign(ctx context.Context, tx *store.Tx, now time.Time) error {
 			return err
 		}
 	}
-	_, err = tx.AdvanceCampaign(ctx, c.ID, pinggu.StatePublished)
+	_, err := tx.AdvanceCampaign(ctx, c.ID, pinggu.StatePublished)
 	return err
 }

@@ -14,18 +14,9 @@ func newCampaign(t *testing.T, db *store.DB, code string) *pinggu.Campaign {
 	t.Helper()
 	c := &pinggu.Campaign{Code: code, Name: code + "年主题教育第三方评估", Settings: pinggu.DefaultSettings()}
 	err := db.Update(ctx, cli, func(tx *store.Tx) error {
-		lead, err := tx.FrameworkByCode(ctx, "leadership")
-		if err != nil {
+		if err := tx.UseBuiltinFrameworks(ctx, &c.Settings); err != nil {
 			return err
 		}
-		branch, err := tx.FrameworkByCode(ctx, "branch")
-		if err != nil {
-			return err
-		}
-		for _, k := range pinggu.EvaluatedKinds {
-			c.Settings.Frameworks[k] = lead.ID
-		}
-		c.Settings.Frameworks[pinggu.KindBranch] = branch.ID
 		c.Settings.Deadlines = map[pinggu.Stage]pinggu.Date{
 			pinggu.StageSelfReport: "2026-12-05", pinggu.StageUnitDraw: "2026-12-08", pinggu.StageRosters: "2026-12-12",
 			pinggu.StageFieldwork: "2026-12-25", pinggu.StageReports: "2026-12-31",

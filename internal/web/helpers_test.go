@@ -109,12 +109,9 @@ func newFixtureOn(t testing.TB, db *store.DB) *fixture {
 func (f *fixture) campaignsIn(tx *store.Tx) error {
 	for _, code := range []string{"published", "draft"} {
 		c := &pinggu.Campaign{Code: code, Name: code + " 评估", Settings: pinggu.DefaultSettings()}
-		lead, _ := tx.FrameworkByCode(ctx, "leadership")
-		branch, _ := tx.FrameworkByCode(ctx, "branch")
-		for _, k := range pinggu.EvaluatedKinds {
-			c.Settings.Frameworks[k] = lead.ID
+		if err := tx.UseBuiltinFrameworks(ctx, &c.Settings); err != nil {
+			return err
 		}
-		c.Settings.Frameworks[pinggu.KindBranch] = branch.ID
 		c.Settings.Deadlines = map[pinggu.Stage]pinggu.Date{pinggu.StageSelfReport: "2026-12-05", pinggu.StageUnitDraw: "2026-12-08",
 			pinggu.StageRosters: "2026-12-12", pinggu.StageFieldwork: "2026-12-25", pinggu.StageReports: "2026-12-31"}
 		if err := tx.CreateCampaign(ctx, c); err != nil {
