@@ -20,6 +20,13 @@ type homeView struct {
 	Headcount int
 	Users     int
 	Roots     []pinggu.Unit // the account's scope roots, for scoped roles
+	Campaigns []activeCampaign
+}
+
+// activeCampaign is a campaign under way with where its stages stand.
+type activeCampaign struct {
+	pinggu.Campaign
+	Stages []pinggu.Deadline
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -59,6 +66,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	})
 	if err != nil {
 		return err
+	}
+	campaigns, err := s.visibleCampaigns(r, c)
+	if err != nil {
+		return err
+	}
+	for _, cp := range campaigns {
+		if !cp.State.Closed() {
+			v.Campaigns = append(v.Campaigns, activeCampaign{Campaign: cp, Stages: campaignDeadlines(&cp, s.loc)})
+		}
 	}
 	return s.render(w, http.StatusOK, "home", v)
 }
