@@ -1,0 +1,160 @@
+package sampling_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"pinggu"
+	"pinggu/internal/sampling"
+)
+
+// The test vector of SAMPLING.md S2.
+const (
+	seed    = "63454660390103169462"
+	draw    = "2024-units"
+	stratum = "县A-乡镇"
+)
+
+func ids12() []string {
+	var ids []string
+	for i := 1; i <= 12; i++ {
+		ids = append(ids, fmt.Sprintf("T%02d", i))
+	}
+	return ids
+}
+
+func TestVector(t *testing.T) {
+	if got, want := sampling.Ticket(seed, draw, stratum, "T01"), "28fadfef08c5b309325fbe6ee5e47d2cb4b3c19d8d2380f6b6fa439afeacc6b2"; got != want {
+		t.Fatalf("ticket(T01) = %s, want %s", got, want)
+	}
+	order, err := sampling.Order(seed, draw, stratum, ids12())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range order {
+		got = append(got, e.ID)
+	}
+	if want := "T11 T04 T05 T12 T01 T07 T03 T08 T09 T10 T06 T02"; strings.Join(got, " ") != want {
+		t.Errorf("order = %v, want %s", got, want)
+	}
+	if !strings.HasPrefix(order[0].Ticket(), "03a0cf45cdd593e2") || !strings.HasPrefix(order[1].Ticket(), "0987fac35d67645f") {
+		t.Errorf("tickets = %s, %s", order[0].Ticket(), order[1].Ticket())
+	}
+	if k := (pinggu.Rate{Pct: 30, Rule: pinggu.RoundAtLeast}).SampleSize(12, 1); k != 4 {
+		t.Errorf("k = %d, want 4", k)
+	}
+}
+
+func idsOf(es []sampling.Entry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.ID
+	}
+	return out
+}
+
+// TestProperties checks on random frames that frame order changes nothing,
+// that removing an element leaves the others' relative order alone, and that
+// a larger k extends a smaller one (the order is one list; a sample is its
+// prefix).
+func TestProperties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 50; trial++ {
+		n := 1 + rng.IntN(300)
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("%d-%d", trial, rng.Int64())
+		}
+		base, err := sampling.Order(seed, "p", "s", ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shuffled := slices.Clone(ids)
+		rng.Shuffle(n, func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		again, _ := sampling.Order(seed, "p", "s", shuffled)
+		if !slices.Equal(idsOf(base), idsOf(again)) {
+			t.Fatalf("trial %d: row order changed the draw", trial)
+		}
+		if n > 1 {
+			drop := rng.IntN(n)
+			less := slices.Delete(slices.Clone(ids), drop, drop+1)
+			fewer, _ := sampling.Order(seed, "p", "s", less)
+			want := slices.DeleteFunc(idsOf(base), func(id string) bool { return id == ids[drop] })
+			if !slices.Equal(idsOf(fewer), want) {
+				t.Fatalf("trial %d: removing one element reordered the others", trial)
+			}
+		}
+		for _, pct := range []int{10, 30, 50} {
+			small := (pinggu.Rate{Pct: pct, Rule: pinggu.RoundAbout}).SampleSize(n, 1)
+			large := (pinggu.Rate{Pct: pct + 20, Rule: pinggu.RoundAbout}).SampleSize(n, 1)
+			if large < small || !slices.Equal(idsOf(base)[:small], idsOf(base)[:large][:small]) {
+				t.Fatalf("trial %d: k=%d is not a prefix of k=%d", trial, small, large)
+			}
+		}
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	cases := []struct {
+		name                string
+		seed, draw, stratum string
+		ids                 []string
+		key                 string
+	}{
+		{"duplicate id", seed, draw, stratum, []string{"A", "B", "A"}, "sampling.duplicate_id"},
+		{"bar in id", seed, draw, stratum, []string{"A", "第一|支部"}, "sampling.field_bar"},
+		{"bar in stratum", seed, draw, "a|b", []string{"A"}, "sampling.field_bar"},
+		{"control char", seed, draw, stratum, []string{"A\tB"}, "sampling.field_control"},
+		{"not NFC", seed, draw, stratum, []string{"e\u0301"}, "sampling.field_not_nfc"},
+		{"empty label", seed, "", stratum, []string{"A"}, "sampling.field_empty"},
+	}
+	for _, c := range cases {
+		_, err := sampling.Order(c.seed, c.draw, c.stratum, c.ids)
+		if e := pinggu.AsError(err); err == nil || e.Problems[0].Key != c.key {
+			t.Errorf("%s: %v, want %s", c.name, err, c.key)
+		}
+	}
+	if err := sampling.CheckSeed("6345466039010316946"); err == nil {
+		t.Error("a 19-digit seed was accepted")
+	}
+	if err := sampling.CheckSeed("6345466039010316946x"); err == nil {
+		t.Error("a seed with a letter was accepted")
+	}
+	if err := sampling.CheckSeed(seed); err != nil {
+		t.Errorf("a 20-digit seed: %v", err)
+	}
+}
+
+// BenchmarkOrder5M ranks a 5,000,000-element frame in one stratum (target:
+// ≤ 3 s and ≤ 1 GB on 2 cores). BenchmarkTickets5M, in the same run, is the
+// floor: the 5,000,000 SHA-256 sums alone, on one core.
+func BenchmarkOrder5M(b *testing.B) {
+	ids := frame(5_000_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := sampling.Order(seed, "bench", "321002/branch", ids); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkTickets5M(b *testing.B) {
+	ids := frame(5_000_000)
+	for b.Loop() {
+		for _, id := range ids {
+			_ = sampling.Ticket(seed, "bench", "321002/branch", id)
+		}
+	}
+}
+
+func frame(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("321002-%07d", i)
+	}
+	return ids
+}
