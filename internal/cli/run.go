@@ -44,6 +44,9 @@ func commands() []command {
 		{"campaign", "campaigns: campaign list|create|show|set|publish|advance", runCampaign},
 		{"framework", "indicator frameworks: framework list|export|import", runFramework},
 		{"group", "evaluation groups: group list|create|assign|add-member", runGroup},
+		{"frames", "sampling frames: frames freeze|export", runFrames},
+		{"draw", "the public draw: draw units", runDraw},
+		{"verify", "recompute a draw from its record and frames: verify RECORD.json FRAMES", runVerify},
 		{"audit", "check or list the audit log: audit verify|list", runAudit},
 		{"version", "print the version", runVersion},
 	}

@@ -158,3 +158,51 @@ func frame(n int) []string {
 	}
 	return ids
 }
+
+func TestDrawAndVerify(t *testing.T) {
+	var rows []sampling.FrameRow
+	for _, id := range ids12() {
+		rows = append(rows, sampling.FrameRow{ID: id, Name: "乡镇 " + id})
+	}
+	frame := sampling.CanonicalCSV(rows)
+	if !strings.HasPrefix(string(frame), "id,name\nT01,乡镇 T01\n") {
+		t.Fatalf("canonical CSV = %q", frame[:30])
+	}
+	frames := map[string][]byte{stratum: frame}
+	rec, err := sampling.Draw(seed, draw, 1, []sampling.Stratum{{Label: stratum, Frame: frame, Rule: "at_least", Pct: 30}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rec.Strata[0]
+	if s.K != 4 || s.N != 12 || s.Order[3].ID != "T12" || s.Order[3].Status != "selected" || s.Order[4].Status != "queued" {
+		t.Fatalf("record = %+v", s)
+	}
+	if m := sampling.Verify(rec, frames); m != nil {
+		t.Fatalf("verify: %v", m)
+	}
+	// One id changed in the frame: the hash no longer matches.
+	changed := []byte(strings.Replace(string(frame), "T07,", "T7,", 1))
+	if m := sampling.Verify(rec, map[string][]byte{stratum: changed}); m == nil || !strings.Contains(m.What, "SHA-256") {
+		t.Errorf("changed frame: %v", m)
+	}
+	// A record edited to swap two people is caught even with the right frame.
+	swapped := *rec
+	swapped.Strata = []sampling.StratumRecord{s}
+	swapped.Strata[0].Order = slices.Clone(s.Order)
+	swapped.Strata[0].Order[3], swapped.Strata[0].Order[4] = swapped.Strata[0].Order[4], swapped.Strata[0].Order[3]
+	if m := sampling.Verify(&swapped, frames); m == nil || !strings.Contains(m.What, "rank 4") {
+		t.Errorf("swapped record: %v", m)
+	}
+	// Releasing rank 6 before rank 5 is out of order.
+	skipped := *rec
+	skipped.Strata = []sampling.StratumRecord{s}
+	skipped.Strata[0].Order = slices.Clone(s.Order)
+	skipped.Strata[0].Order[5].Status = "released"
+	if m := sampling.Verify(&skipped, frames); m == nil || !strings.Contains(m.What, "out of order") {
+		t.Errorf("skipped replacement: %v", m)
+	}
+	skipped.Strata[0].Order[4].Status = "non_response:refused"
+	if m := sampling.Verify(&skipped, frames); m != nil {
+		t.Errorf("in-order replacement: %v", m)
+	}
+}

@@ -1,0 +1,122 @@
+package cli_test
+
+import (
+	"archive/zip"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pinggu/internal/demo"
+	"pinggu/internal/sampling"
+)
+
+// TestCeremony runs the public draw of the demo city from the terminal:
+// freeze, export, draw, verify; and each bad input of the issue.
+func TestCeremony(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	reg, err := demo.Registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "units.csv")
+	os.WriteFile(file, reg, 0o644)
+	ok := func(r result) result {
+		t.Helper()
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s%s", r.code, r.out, r.err)
+		}
+		return r
+	}
+	refused := func(r result, want string) {
+		t.Helper()
+		if r.code == 0 || !strings.Contains(r.out+r.err, want) {
+			t.Errorf("want refusal with %q, got exit %d: %s%s", want, r.code, r.out, r.err)
+		}
+	}
+	ok(pinggu(t, "", "import", "units", "--db", db, file))
+	ok(pinggu(t, "", "campaign", "create", "--db", db, "--code", "2026", "--name", "2026年评估",
+		"--deadline", "self_report=2026-12-05", "--deadline", "unit_draw=2026-12-08", "--deadline", "rosters=2026-12-12",
+		"--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31"))
+	refused(pinggu(t, "", "frames", "freeze", "--db", db, "--campaign", "2026"), "只有已发布或实地评估中的评估工作才能抽样")
+	ok(pinggu(t, "", "campaign", "publish", "--db", db, "--campaign", "2026"))
+
+	// A unit name with "|" is found at freeze, named, and nothing is frozen.
+	bar := filepath.Join(dir, "bar.csv")
+	os.WriteFile(bar, []byte("编码,名称,类型,上级编码,党员人数\n,第一|二党支部,党支部,321002001,10\n"), 0o644)
+	ok(pinggu(t, "", "import", "units", "--db", db, bar))
+	refused(pinggu(t, "", "frames", "freeze", "--db", db, "--campaign", "2026"), "“第一|二党支部”名称或编码含有竖线")
+	raw, _ := sql.Open("sqlite", db)
+	raw.Exec("UPDATE units SET name = '第一二党支部' WHERE name = '第一|二党支部'")
+	raw.Close()
+
+	frozen := ok(pinggu(t, "", "frames", "freeze", "--db", db, "--campaign", "2026"))
+	if !strings.Contains(frozen.out, "321002/township") || !strings.Contains(frozen.out, "3210/municipal_unit") {
+		t.Fatalf("freeze output: %s", frozen.out)
+	}
+	zipPath := filepath.Join(dir, "frames.zip")
+	ok(pinggu(t, "", "frames", "export", "--db", db, "--campaign", "2026", "--out", zipPath))
+
+	refused(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "6345466039010316946", "--label", "2026-units"), "至少 20 位数字")
+	recPath := filepath.Join(dir, "record.json")
+	ok(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "63454660390103169462", "--label", "2026-units", "--out", recPath))
+	refused(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "11111111112222222222", "--label", "2026-units"), "不能重抽")
+	refused(pinggu(t, "", "frames", "freeze", "--db", db, "--campaign", "2026"), "抽样框已定稿")
+
+	data, _ := os.ReadFile(recPath)
+	var rec sampling.Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	var township *sampling.StratumRecord
+	for i := range rec.Strata {
+		if rec.Strata[i].Stratum == "321002/township" {
+			township = &rec.Strata[i]
+		}
+		if rec.Strata[i].Stratum == "3210/municipal_unit" && rec.Strata[i].K != 34 {
+			t.Errorf("municipal units: k = %d, want all 34", rec.Strata[i].K)
+		}
+	}
+	// 广陵区 has 12 townships; at least 30% of 12 is 3.6 → 4.
+	if township == nil || township.N != 12 || township.K != 4 || township.Rule != "at_least" || township.Pct != 30 {
+		t.Fatalf("广陵区 townships = %+v", township)
+	}
+	if r := ok(pinggu(t, "", "verify", recPath, zipPath)); !strings.Contains(r.out, "一致") {
+		t.Errorf("verify: %s", r.out)
+	}
+	// The same frames unpacked in a folder verify too.
+	unzip(t, zipPath, filepath.Join(dir, "frames"))
+	ok(pinggu(t, "", "verify", recPath, filepath.Join(dir, "frames")))
+	// One id changed in one frame file: a mismatch, exit 1.
+	f := filepath.Join(dir, "frames", "321002", "township.csv")
+	b, _ := os.ReadFile(f)
+	os.WriteFile(f, []byte(strings.Replace(string(b), "321002001", "321002009", 1)), 0o644)
+	refused(pinggu(t, "", "verify", recPath, filepath.Join(dir, "frames")), "321002/township")
+
+	// A frozen frame edited in the database stops any later draw.
+	raw, _ = sql.Open("sqlite", db)
+	raw.Exec("UPDATE frames SET csv = replace(csv, '321003001', '321003099') WHERE stratum = '321003/township'")
+	raw.Close()
+	refused(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "11111111112222222222", "--label", "2026-units-b"), "在冻结后被改动")
+}
+
+func unzip(t *testing.T, path, dir string) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		p := filepath.Join(dir, f.Name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		rc, _ := f.Open()
+		b := make([]byte, f.UncompressedSize64)
+		n, _ := io.ReadFull(rc, b)
+		rc.Close()
+		os.WriteFile(p, b[:n], 0o644)
+	}
+}

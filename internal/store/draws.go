@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"pinggu"
+	"pinggu/internal/sampling"
+)
+
+// Frame is a frozen sampling frame of a campaign.
+type Frame struct {
+	Stratum  string
+	Kind     pinggu.UnitKind
+	CSV      []byte
+	SHA256   string
+	N        int
+	FrozenAt time.Time
+}
+
+// Frames returns a campaign's frozen frames, by stratum.
+func (tx *Tx) Frames(ctx context.Context, campaign int64) ([]Frame, error) {
+	rows, err := tx.query(ctx, `SELECT stratum, kind, csv, sha256, n, frozen_at FROM frames WHERE campaign_id = $1 ORDER BY stratum`, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Frame
+	for rows.Next() {
+		var f Frame
+		var kind, csv string
+		if err := rows.Scan(&f.Stratum, &kind, &csv, &f.SHA256, &f.N, &f.FrozenAt); err != nil {
+			return nil, pinggu.Internal(err)
+		}
+		f.Kind, f.CSV, f.FrozenAt = pinggu.UnitKind(kind), []byte(csv), f.FrozenAt.UTC()
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// ReplaceFrames freezes frames for a campaign, replacing earlier ones. Once
+// a unit draw exists the frames are final.
+func (tx *Tx) ReplaceFrames(ctx context.Context, campaign int64, frames []Frame) error {
+	var n int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM draws WHERE campaign_id = $1 AND kind = 'units'", campaign).Scan(&n); err != nil {
+		return pinggu.Internal(err)
+	}
+	if n > 0 {
+		return pinggu.Errorf(pinggu.EConflict, "draw.frames_final")
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM frames WHERE campaign_id = $1", campaign); err != nil {
+		return err
+	}
+	hashes := map[string]string{}
+	for _, f := range frames {
+		if _, err := tx.exec(ctx, `INSERT INTO frames (campaign_id, stratum, kind, csv, sha256, n, frozen_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, campaign, f.Stratum, string(f.Kind), string(f.CSV), f.SHA256, f.N, tx.Now); err != nil {
+			return err
+		}
+		hashes[f.Stratum] = f.SHA256
+	}
+	return tx.Audit(ctx, "frames.freeze", "campaign", campaign, nil, hashes)
+}
+
+// DrawInfo describes a stored draw.
+type DrawInfo struct {
+	ID        int64
+	Campaign  int64
+	Label     string
+	Kind      string
+	Seed      string
+	Kmin      int
+	Actor     string
+	CreatedAt time.Time
+}
+
+// SaveDraw stores a draw and its full order. A label is used once per
+// campaign: a second draw with it is refused, so nobody can re-roll.
+func (tx *Tx) SaveDraw(ctx context.Context, campaign int64, kind string, rec *sampling.Record) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, `INSERT INTO draws (campaign_id, label, kind, seed, kmin, actor, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, campaign, rec.Draw, kind, rec.Seed, rec.Kmin, tx.Actor.Login, tx.Now).Scan(&id)
+	if err != nil {
+		return 0, tx.uniqueOr(err, "draw.label_used", "Label", rec.Draw)
+	}
+	rec.CreatedAt = tx.Now
+	for _, s := range rec.Strata {
+		if _, err := tx.exec(ctx, `INSERT INTO draw_strata (draw_id, stratum, frame_sha256, n, rule, pct, k)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, s.Stratum, s.FrameSHA256, s.N, s.Rule, s.Pct, s.K); err != nil {
+			return 0, err
+		}
+		for _, e := range s.Order {
+			if _, err := tx.exec(ctx, `INSERT INTO draw_entries (draw_id, stratum, rank, element_id, ticket, status)
+				VALUES ($1, $2, $3, $4, $5, $6)`, id, s.Stratum, e.Rank, e.ID, e.Ticket, e.Status); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return id, tx.Audit(ctx, "draw.create", "draw", id, nil, map[string]any{
+		"campaign": campaign, "label": rec.Draw, "kind": kind, "seed": rec.Seed, "strata": len(rec.Strata)})
+}
+
+// Draws lists a campaign's draws, oldest first.
+func (tx *Tx) Draws(ctx context.Context, campaign int64) ([]DrawInfo, error) {
+	rows, err := tx.query(ctx, `SELECT id, campaign_id, label, kind, seed, kmin, actor, created_at FROM draws
+		WHERE campaign_id = $1 ORDER BY id`, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DrawInfo
+	for rows.Next() {
+		var d DrawInfo
+		if err := rows.Scan(&d.ID, &d.Campaign, &d.Label, &d.Kind, &d.Seed, &d.Kmin, &d.Actor, &d.CreatedAt); err != nil {
+			return nil, pinggu.Internal(err)
+		}
+		d.CreatedAt = d.CreatedAt.UTC()
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DrawRecord returns draw id as a record, with each element's current
+// status (non-responses as "non_response:<reason>").
+func (tx *Tx) DrawRecord(ctx context.Context, id int64) (*DrawInfo, *sampling.Record, error) {
+	var d DrawInfo
+	err := tx.queryRow(ctx, `SELECT id, campaign_id, label, kind, seed, kmin, actor, created_at FROM draws WHERE id = $1`, id).
+		Scan(&d.ID, &d.Campaign, &d.Label, &d.Kind, &d.Seed, &d.Kmin, &d.Actor, &d.CreatedAt)
+	if err := scanOne(err, "draw.not_found"); err != nil {
+		return nil, nil, err
+	}
+	d.CreatedAt = d.CreatedAt.UTC()
+	rec := &sampling.Record{Algorithm: sampling.Algorithm, Seed: d.Seed, Draw: d.Label, CreatedAt: d.CreatedAt, Kmin: d.Kmin}
+	var code string
+	tx.queryRow(ctx, "SELECT code FROM campaigns WHERE id = $1", d.Campaign).Scan(&code)
+	rec.Campaign = code
+	rows, err := tx.query(ctx, `SELECT stratum, frame_sha256, n, rule, pct, k FROM draw_strata WHERE draw_id = $1 ORDER BY stratum`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	index := map[string]int{}
+	for rows.Next() {
+		var s sampling.StratumRecord
+		if err := rows.Scan(&s.Stratum, &s.FrameSHA256, &s.N, &s.Rule, &s.Pct, &s.K); err != nil {
+			rows.Close()
+			return nil, nil, pinggu.Internal(err)
+		}
+		index[s.Stratum] = len(rec.Strata)
+		rec.Strata = append(rec.Strata, s)
+	}
+	rows.Close()
+	rows, err = tx.query(ctx, `SELECT stratum, rank, element_id, ticket, status, reason FROM draw_entries WHERE draw_id = $1 ORDER BY stratum, rank`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var stratum, reason string
+		var e sampling.OrderEntry
+		if err := rows.Scan(&stratum, &e.Rank, &e.ID, &e.Ticket, &e.Status, &reason); err != nil {
+			return nil, nil, pinggu.Internal(err)
+		}
+		if e.Status == sampling.StatusNonResponse {
+			e.Status += ":" + reason
+		}
+		s := &rec.Strata[index[stratum]]
+		s.Order = append(s.Order, e)
+	}
+	return &d, rec, rows.Err()
+}
+
+// SampledUnits returns the codes selected by a campaign's unit draws.
+func (tx *Tx) SampledUnits(ctx context.Context, campaign int64) (map[string]bool, error) {
+	rows, err := tx.query(ctx, `SELECT e.element_id FROM draw_entries e JOIN draws d ON d.id = e.draw_id
+		WHERE d.campaign_id = $1 AND d.kind = 'units' AND e.status <> 'queued'`, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, pinggu.Internal(err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
