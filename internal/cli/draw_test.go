@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,5 +119,43 @@ func unzip(t *testing.T, path, dir string) {
 		n, _ := io.ReadFull(rc, b)
 		rc.Close()
 		os.WriteFile(p, b[:n], 0o644)
+	}
+}
+
+// TestPythonVerifier runs docs/verify.py, the auditor's verifier, on a
+// real record and its frames, and on a tampered frame.
+func TestPythonVerifier(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	reg, _ := demo.Registry()
+	os.WriteFile(filepath.Join(dir, "u.csv"), reg, 0o644)
+	for _, args := range [][]string{
+		{"import", "units", "--db", db, filepath.Join(dir, "u.csv")},
+		{"campaign", "create", "--db", db, "--code", "C", "--name", "评估", "--deadline", "self_report=2026-12-05", "--deadline", "unit_draw=2026-12-08",
+			"--deadline", "rosters=2026-12-12", "--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31"},
+		{"campaign", "publish", "--db", db, "--campaign", "C"},
+		{"frames", "freeze", "--db", db, "--campaign", "C"},
+		{"frames", "export", "--db", db, "--campaign", "C", "--out", filepath.Join(dir, "f.zip")},
+		{"draw", "units", "--db", db, "--campaign", "C", "--seed", "98765432109876543210", "--label", "C-units", "--out", filepath.Join(dir, "r.json")},
+	} {
+		if r := pinggu(t, "", args...); r.code != 0 {
+			t.Fatalf("%v: %s", args, r.err)
+		}
+	}
+	out, err := exec.Command(python, "../../docs/verify.py", filepath.Join(dir, "r.json"), filepath.Join(dir, "f.zip")).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "match" {
+		t.Fatalf("python verifier: %v %s", err, out)
+	}
+	unzip(t, filepath.Join(dir, "f.zip"), filepath.Join(dir, "f"))
+	f := filepath.Join(dir, "f", "321003", "county_dept.csv")
+	b, _ := os.ReadFile(f)
+	os.WriteFile(f, []byte(strings.Replace(string(b), "321003D01", "321003D99", 1)), 0o644)
+	out, err = exec.Command(python, "../../docs/verify.py", filepath.Join(dir, "r.json"), filepath.Join(dir, "f")).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "MISMATCH: 321003/county_dept") {
+		t.Errorf("python verifier on a changed frame: %v %s", err, out)
 	}
 }
