@@ -18,6 +18,7 @@ import (
 
 	"pinggu"
 	"pinggu/internal/auth"
+	"pinggu/internal/draw"
 	"pinggu/internal/registry"
 	"pinggu/internal/store"
 	"pinggu/internal/tabular"
@@ -230,17 +231,35 @@ func Seed(ctx context.Context, db *store.DB) ([]Account, error) {
 		out = append(out, Account{Login: a.login, Name: a.name, Password: pw, Role: a.role, Scope: a.scopeText})
 	}
 	if seeded == "" {
-		err := db.Update(ctx, actor, func(tx *store.Tx) error {
-			if err := campaign(ctx, tx, time.Now()); err != nil {
-				return err
-			}
-			return tx.SetSetting(ctx, seededKey, "1")
-		})
+		err := db.Update(ctx, actor, func(tx *store.Tx) error { return campaign(ctx, tx, time.Now()) })
 		if err != nil {
 			return nil, fmt.Errorf("demo campaign: %w", err)
 		}
+		if err := ceremony(ctx, db, actor); err != nil {
+			return nil, fmt.Errorf("demo draw: %w", err)
+		}
+		if err := db.Update(ctx, actor, func(tx *store.Tx) error { return tx.SetSetting(ctx, seededKey, "1") }); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// DemoSeed is the demo's dice digits (the first 20 decimals of π: no dice
+// were rolled for the demo, and it says so).
+const DemoSeed = "14159265358979323846"
+
+// ceremony freezes the 2026 frames and draws the units.
+func ceremony(ctx context.Context, db *store.DB, actor store.Actor) error {
+	var c *pinggu.Campaign
+	if err := db.View(ctx, func(tx *store.Tx) (err error) { c, err = tx.CampaignByCode(ctx, "2026"); return }); err != nil {
+		return err
+	}
+	if _, err := draw.Freeze(ctx, db, actor, c); err != nil {
+		return err
+	}
+	_, err := draw.Units(ctx, db, actor, c, DemoSeed, "2026-units")
+	return err
 }
 
 // groups of the demo campaign: leader, counties, and a range of municipal

@@ -92,3 +92,11 @@ func show(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// Status names a draw element's status; a non-response carries its reason.
+func (p *Page) Status(s string) string {
+	if reason, ok := strings.CutPrefix(s, "non_response:"); ok {
+		return p.L.T("status.non_response", "Reason", p.L.T("reason."+reason))
+	}
+	return p.L.T("status." + s)
+}

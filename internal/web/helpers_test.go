@@ -13,6 +13,7 @@ import (
 
 	"pinggu"
 	"pinggu/internal/auth"
+	"pinggu/internal/draw"
 	"pinggu/internal/registry"
 	"pinggu/internal/store"
 	"pinggu/internal/store/storetest"
@@ -29,6 +30,7 @@ type fixture struct {
 	units     map[string]*pinggu.Unit     // by code
 	campaigns map[string]*pinggu.Campaign // "published" (the evaluator's group has 广陵区) and "draft"
 	group     *pinggu.Group
+	draw      int64 // the published campaign's unit draw
 }
 
 const fixtureRegistry = `code,name,kind,parent_code,headcount
@@ -96,6 +98,17 @@ func newFixtureOn(t testing.TB, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := draw.Freeze(ctx, db, actor, f.campaigns["published"]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := draw.Units(ctx, db, actor, f.campaigns["published"], "12345678901234567890", "published-units"); err != nil {
+		t.Fatal(err)
+	}
+	db.View(ctx, func(tx *store.Tx) error {
+		ds, err := tx.Draws(ctx, f.campaigns["published"].ID)
+		f.draw = ds[0].ID
+		return err
+	})
 	f.s, err = New(db, slog.New(slog.DiscardHandler), Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -119,9 +132,11 @@ func (f *fixture) campaignsIn(tx *store.Tx) error {
 		}
 		f.campaigns[code] = c
 	}
-	if _, err := tx.AdvanceCampaign(ctx, f.campaigns["published"].ID, pinggu.StatePublished); err != nil {
+	published, err := tx.AdvanceCampaign(ctx, f.campaigns["published"].ID, pinggu.StatePublished)
+	if err != nil {
 		return err
 	}
+	f.campaigns["published"] = published
 	f.group = &pinggu.Group{CampaignID: f.campaigns["published"].ID, Name: "第一评估组", LeaderID: f.users["evaluator"].ID,
 		Units: []int64{f.units["321002"].ID}}
 	return tx.CreateGroup(ctx, f.group)

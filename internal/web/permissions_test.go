@@ -82,6 +82,11 @@ var permissionRows = map[string]access{
 	"POST /campaigns/{cid}/groups":              setup,
 	"GET /campaigns/{cid}/groups/{gid}":         setup,
 	"POST /campaigns/{cid}/groups/{gid}":        setup,
+	"GET /campaigns/{cid}/draws":                campaign,
+	"POST /campaigns/{cid}/frames/freeze":       setup,
+	"GET /campaigns/{cid}/frames.zip":           campaign,
+	"POST /campaigns/{cid}/draws":               setup,
+	"GET /campaigns/{cid}/draws/{did}":          campaign,
 	"GET /frameworks":                           everyone,
 	"POST /frameworks/import":                   adminOnly,
 	"GET /frameworks/{fid}":                     everyone,
@@ -161,7 +166,7 @@ func TestPermissionMatrix(t *testing.T) {
 				id, cid = out, f.campaigns["draft"].ID
 			}
 			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{uid}", fmt.Sprint(target), "{tid}", "999999", "{$}", "",
-				"{cid}", fmt.Sprint(cid), "{gid}", fmt.Sprint(f.group.ID), "{fid}", fmt.Sprint(lead.ID), "{code}", "L1.1").Replace(rt.pattern)
+				"{cid}", fmt.Sprint(cid), "{did}", fmt.Sprint(f.draw), "{gid}", fmt.Sprint(f.group.ID), "{fid}", fmt.Sprint(lead.ID), "{code}", "L1.1").Replace(rt.pattern)
 			if path == "/static/" {
 				path = "/static/app.css"
 			}

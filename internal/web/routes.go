@@ -71,6 +71,12 @@ func (s *Server) routes() []route {
 		{"GET", "/campaigns/{cid}/groups/{gid}", pinggu.PermCampaignSetup, false, s.groupPage},
 		{"POST", "/campaigns/{cid}/groups/{gid}", pinggu.PermCampaignSetup, false, s.groupUpdate},
 
+		{"GET", "/campaigns/{cid}/draws", pinggu.PermCampaignView, false, s.drawsPage},
+		{"POST", "/campaigns/{cid}/frames/freeze", pinggu.PermCampaignSetup, false, s.framesFreeze},
+		{"GET", "/campaigns/{cid}/frames.zip", pinggu.PermCampaignView, false, s.framesZip},
+		{"POST", "/campaigns/{cid}/draws", pinggu.PermCampaignSetup, false, s.drawCreate},
+		{"GET", "/campaigns/{cid}/draws/{did}", pinggu.PermCampaignView, false, s.drawRecord},
+
 		{"GET", "/frameworks", pinggu.PermCampaignView, false, s.frameworkList},
 		{"POST", "/frameworks/import", pinggu.PermCampaignSetup, false, s.frameworkImport},
 		{"GET", "/frameworks/{fid}", pinggu.PermCampaignView, false, s.frameworkPage},

@@ -1,0 +1,186 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"pinggu"
+	"pinggu/internal/draw"
+	"pinggu/internal/sampling"
+	"pinggu/internal/store"
+)
+
+type drawsView struct {
+	*Page
+	Campaign *pinggu.Campaign
+	Frames   []store.Frame
+	Draws    []store.DrawInfo
+	Seed     string
+	Label    string
+	Error    string
+	Problems []string
+}
+
+func (s *Server) drawsPage(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	cp, err := s.campaignOf(r, c)
+	if err != nil {
+		return err
+	}
+	return s.renderDraws(w, r, c, cp, http.StatusOK, drawsView{Label: cp.Code + "-units"})
+}
+
+func (s *Server) renderDraws(w http.ResponseWriter, r *http.Request, c *reqCtx, cp *pinggu.Campaign, status int, v drawsView) error {
+	v.Page, v.Campaign = s.page(w, r, c), cp
+	err := s.db.View(r.Context(), func(tx *store.Tx) (err error) {
+		if v.Frames, err = tx.Frames(r.Context(), cp.ID); err != nil {
+			return err
+		}
+		v.Draws, err = tx.Draws(r.Context(), cp.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.render(w, status, "draws", v)
+}
+
+// drawFail shows the ceremony page again with the error and what was typed.
+func (s *Server) drawFail(w http.ResponseWriter, r *http.Request, c *reqCtx, cp *pinggu.Campaign, v drawsView, err error) error {
+	e := pinggu.AsError(err)
+	if e.Code != pinggu.EInvalid && e.Code != pinggu.EConflict {
+		return err
+	}
+	v.Error = c.L.Error(e)
+	for _, p := range e.Problems {
+		v.Problems = append(v.Problems, c.L.Problem(localizeField(c, p)))
+	}
+	return s.renderDraws(w, r, c, cp, http.StatusUnprocessableEntity, v)
+}
+
+func (s *Server) framesFreeze(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	cp, err := s.campaignOf(r, c)
+	if err != nil {
+		return err
+	}
+	frames, err := draw.Freeze(r.Context(), s.db, store.ActorOf(c.User), cp)
+	if err != nil {
+		return s.drawFail(w, r, c, cp, drawsView{}, err)
+	}
+	s.setFlash(r, "ok", c.L.T("draw.frozen", "N", len(frames)))
+	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/draws")
+}
+
+func (s *Server) framesZip(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	cp, err := s.campaignOf(r, c)
+	if err != nil {
+		return err
+	}
+	var frames []store.Frame
+	if err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { frames, err = tx.Frames(r.Context(), cp.ID); return }); err != nil {
+		return err
+	}
+	if len(frames) == 0 {
+		return pinggu.Errorf(pinggu.EConflict, "draw.not_frozen")
+	}
+	var buf bytes.Buffer
+	if err := draw.WriteFramesZip(&buf, frames); err != nil {
+		return pinggu.Internal(err)
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="frames-`+cp.Code+`.zip"`)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// drawCreate is the ceremony: the dice digits entered in front of the
+// witnesses, one attempt per label.
+func (s *Server) drawCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	cp, err := s.campaignOf(r, c)
+	if err != nil {
+		return err
+	}
+	seed := strings.Join(strings.Fields(r.PostFormValue("seed")), "") // spaces between dice groups are fine
+	label := strings.TrimSpace(r.PostFormValue("label"))
+	if _, err := draw.Units(r.Context(), s.db, store.ActorOf(c.User), cp, seed, label); err != nil {
+		return s.drawFail(w, r, c, cp, drawsView{Seed: seed, Label: label}, err)
+	}
+	var draws []store.DrawInfo
+	s.db.View(r.Context(), func(tx *store.Tx) (err error) { draws, err = tx.Draws(r.Context(), cp.ID); return })
+	s.setFlash(r, "ok", c.L.T("draw.saved", "Label", label))
+	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/draws/"+itoa(draws[len(draws)-1].ID))
+}
+
+type stratumView struct {
+	sampling.StratumRecord
+	Names map[string]string
+}
+
+type recordView struct {
+	*Page
+	Campaign *pinggu.Campaign
+	Info     *store.DrawInfo
+	Record   *sampling.Record
+	Strata   []stratumView
+	Selected int
+}
+
+// drawOf loads {did} and checks that it belongs to the campaign.
+func (s *Server) drawOf(r *http.Request, cp *pinggu.Campaign) (*store.DrawInfo, *sampling.Record, []store.Frame, error) {
+	id, err := strconv.ParseInt(r.PathValue("did"), 10, 64)
+	if err != nil {
+		return nil, nil, nil, pinggu.Errorf(pinggu.ENotFound, "draw.not_found")
+	}
+	var info *store.DrawInfo
+	var rec *sampling.Record
+	var frames []store.Frame
+	err = s.db.View(r.Context(), func(tx *store.Tx) (err error) {
+		if info, rec, err = tx.DrawRecord(r.Context(), id); err != nil {
+			return err
+		}
+		frames, err = tx.Frames(r.Context(), cp.ID)
+		return err
+	})
+	if err == nil && info.Campaign != cp.ID {
+		err = pinggu.Errorf(pinggu.EInvalid, "draw.other_campaign")
+	}
+	return info, rec, frames, err
+}
+
+func (s *Server) drawRecord(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	cp, err := s.campaignOf(r, c)
+	if err != nil {
+		return err
+	}
+	info, rec, frames, err := s.drawOf(r, cp)
+	if err != nil {
+		return err
+	}
+	switch r.URL.Query().Get("format") {
+	case "json":
+		w.Header().Set("Content-Disposition", `attachment; filename="record-`+rec.Draw+`.json"`)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(rec)
+	case "xlsx":
+		var buf bytes.Buffer
+		if err := draw.WriteRecordXLSX(&buf, rec, draw.Names(frames)); err != nil {
+			return pinggu.Internal(err)
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="record-`+rec.Draw+`.xlsx"`)
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	names := draw.Names(frames)
+	v := recordView{Page: s.page(w, r, c), Campaign: cp, Info: info, Record: rec}
+	for _, st := range rec.Strata {
+		v.Strata = append(v.Strata, stratumView{StratumRecord: st, Names: names[st.Stratum]})
+		v.Selected += st.K
+	}
+	return s.render(w, http.StatusOK, "record", v)
+}
