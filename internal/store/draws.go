@@ -187,4 +187,3 @@ func (tx *Tx) SampledUnits(ctx context.Context, campaign int64) (map[string]bool
 	}
 	return out, rows.Err()
 }
-
