@@ -46,6 +46,7 @@ func commands() []command {
 		{"group", "evaluation groups: group list|create|assign|add-member", runGroup},
 		{"frames", "sampling frames: frames freeze|export", runFrames},
 		{"draw", "the public draw: draw units", runDraw},
+		{"roster", "rosters of sampled units: roster upload|freeze|list|purge", runRoster},
 		{"verify", "recompute a draw from its record and frames: verify RECORD.json FRAMES", runVerify},
 		{"audit", "check or list the audit log: audit verify|list", runAudit},
 		{"version", "print the version", runVersion},
