@@ -117,6 +117,9 @@ const (
 	PermAuditView     Permission = "audit.view"      // read and verify the audit chain
 	PermCampaignView  Permission = "campaign.view"   // campaigns, frameworks and deadlines, within scope
 	PermCampaignSetup Permission = "campaign.setup"  // create and change campaigns, frameworks, groups
+	PermRosterView    Permission = "roster.view"     // a unit's roster, phones masked: the office, the unit's group, its liaison
+	PermRosterUpload  Permission = "roster.upload"   // supply a unit's roster: its liaison, or the office
+	PermRosterFreeze  Permission = "roster.freeze"   // check and freeze a roster: the unit's evaluation group, or the office
 )
 
 // Authorize decides whether u may do p. For unit-bound permissions, target
@@ -143,6 +146,17 @@ func Authorize(u *User, p Permission, target *UnitPath) error {
 	case PermRegistryEdit, PermRegistryAdmin, PermUsersManage, PermAuditView, PermCampaignSetup:
 		if u.Role == RoleAdmin {
 			return nil
+		}
+	case PermRosterView, PermRosterUpload, PermRosterFreeze:
+		allowed := map[Permission][]Role{
+			PermRosterView:   {RoleAdmin, RoleEvaluator, RoleLiaison},
+			PermRosterUpload: {RoleAdmin, RoleLiaison},
+			PermRosterFreeze: {RoleAdmin, RoleEvaluator},
+		}[p]
+		for _, r := range allowed {
+			if u.Role == r && (target == nil || InScope(u, *target)) {
+				return nil
+			}
 		}
 	}
 	return Errorf(EForbidden, "error.forbidden")

@@ -132,7 +132,10 @@ func Freeze(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Camp
 			return err
 		}
 		var err error
-		if r, err = tx.Roster(ctx, c.ID, u.ID, true); err != nil {
+		r, err = tx.Roster(ctx, c.ID, u.ID, true)
+		if pinggu.ErrorCodeOf(err) == pinggu.ENotFound {
+			return pinggu.Errorf(pinggu.EConflict, "roster.not_found") // nothing to freeze yet
+		} else if err != nil {
 			return err
 		}
 		if r.State != pinggu.RosterDraft {

@@ -77,6 +77,12 @@ func (s *Server) routes() []route {
 		{"POST", "/campaigns/{cid}/draws", pinggu.PermCampaignSetup, false, s.drawCreate},
 		{"GET", "/campaigns/{cid}/draws/{did}", pinggu.PermCampaignView, false, s.drawRecord},
 
+		{"GET", "/campaigns/{cid}/rosters", pinggu.PermCampaignView, false, s.rosterList},
+		{"GET", "/campaigns/{cid}/units/{id}/roster", pinggu.PermRosterView, true, s.rosterPage},
+		{"POST", "/campaigns/{cid}/units/{id}/roster", pinggu.PermRosterUpload, true, s.rosterUpload},
+		{"POST", "/campaigns/{cid}/units/{id}/roster/confirm", pinggu.PermRosterUpload, true, s.rosterConfirm},
+		{"POST", "/campaigns/{cid}/units/{id}/roster/freeze", pinggu.PermRosterFreeze, true, s.rosterFreeze},
+
 		{"GET", "/frameworks", pinggu.PermCampaignView, false, s.frameworkList},
 		{"POST", "/frameworks/import", pinggu.PermCampaignSetup, false, s.frameworkImport},
 		{"GET", "/frameworks/{fid}", pinggu.PermCampaignView, false, s.frameworkPage},

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"pinggu"
+	"pinggu/internal/store"
+)
+
+func TestRosterThroughTheWeb(t *testing.T) {
+	f := newFixture(t)
+	cid := itoa(f.campaigns["published"].ID)
+	own, other := itoa(f.units["321002001"].ID), itoa(f.units["321003001"].ID)
+	var rows []string
+	for i := 0; i < 300; i++ { // 东关街道 has a headcount of 300
+		rows = append(rows, fmt.Sprintf("王%d,138%08d,党员,", i, i))
+	}
+	file := "姓名,手机号,类别,备注\n" + strings.Join(rows, "\n") + "\n"
+	post := func(login, path, name, content string) (*http.Response, string) {
+		var buf bytes.Buffer
+		ct := multipartWriter(&buf, name, content)
+		r := httptest.NewRequest("POST", path, &buf)
+		r.Header.Set("Content-Type", ct)
+		r.AddCookie(f.session(login))
+		return f.send(r)
+	}
+	// A liaison uploading for another unit is refused, as not found.
+	res, _ := post("liaison", "/campaigns/"+cid+"/units/"+other+"/roster", "r.csv", file)
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("liaison upload for another unit: %d", res.StatusCode)
+	}
+	// Three bad phone numbers: each named with its row; nothing is stored.
+	bad := strings.Replace(strings.Replace(strings.Replace(file, "13800000001", "1380000001", 1), "13800000002", "12800000002", 1), "13800000003", "138000000031", 1)
+	res, body := post("liaison", "/campaigns/"+cid+"/units/"+own+"/roster", "r.csv", bad)
+	if res.StatusCode != http.StatusUnprocessableEntity || strings.Count(body, "“手机号”列") != 3 {
+		t.Errorf("three bad phones: %d, %d located problems", res.StatusCode, strings.Count(body, "“手机号”列"))
+	}
+	// A good file: a masked preview, then saved on confirmation.
+	liaison := f.session("liaison")
+	var buf bytes.Buffer
+	ct := multipartWriter(&buf, "r.csv", file)
+	r := httptest.NewRequest("POST", "/campaigns/"+cid+"/units/"+own+"/roster", &buf)
+	r.Header.Set("Content-Type", ct)
+	r.AddCookie(liaison)
+	res, body = f.send(r)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "138****0007") || strings.Contains(body, "13800000007") {
+		t.Fatalf("preview: %d, masked %v", res.StatusCode, strings.Contains(body, "138****0007"))
+	}
+	i := strings.Index(body, `name="upload" value="`)
+	id := body[i+len(`name="upload" value="`):]
+	id = id[:strings.Index(id, `"`)]
+	res, _ = f.doAs(liaison, "POST", "/campaigns/"+cid+"/units/"+own+"/roster/confirm", url.Values{"upload": {id}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", res.StatusCode)
+	}
+	// The group's evaluator freezes it; then the liaison cannot replace it.
+	res, _ = f.do("evaluator", "POST", "/campaigns/"+cid+"/units/"+own+"/roster/freeze", url.Values{})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("freeze: %d", res.StatusCode)
+	}
+	res, body = post("liaison", "/campaigns/"+cid+"/units/"+own+"/roster", "r.csv", file)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "名单已冻结") {
+		t.Errorf("upload after freeze: %d", res.StatusCode)
+	}
+	var rs *pinggu.Roster
+	f.db.View(ctx, func(tx *store.Tx) (err error) { rs, err = tx.Roster(ctx, f.campaigns["published"].ID, f.units["321002001"].ID, true); return })
+	if rs.State != pinggu.RosterFrozen || rs.Size != 300 || rs.People[0].ID != "321002001-0001" {
+		t.Errorf("roster = %s %d %q", rs.State, rs.Size, rs.People[0].ID)
+	}
+	// Every page shows phones masked.
+	for _, login := range []string{"admin", "evaluator", "liaison"} {
+		_, body := f.do(login, "GET", "/campaigns/"+cid+"/units/"+own+"/roster", nil)
+		if strings.Contains(body, "13800000007") || !strings.Contains(body, "138****0007") {
+			t.Errorf("%s sees an unmasked phone", login)
+		}
+	}
+	if res, _ := f.do("viewer", "GET", "/campaigns/"+cid+"/units/"+own+"/roster", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a viewer opened a roster: %d", res.StatusCode)
+	}
+}
