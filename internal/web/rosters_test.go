@@ -69,7 +69,10 @@ func TestRosterThroughTheWeb(t *testing.T) {
 		t.Errorf("upload after freeze: %d", res.StatusCode)
 	}
 	var rs *pinggu.Roster
-	f.db.View(ctx, func(tx *store.Tx) (err error) { rs, err = tx.Roster(ctx, f.campaigns["published"].ID, f.units["321002001"].ID, true); return })
+	f.db.View(ctx, func(tx *store.Tx) (err error) {
+		rs, err = tx.Roster(ctx, f.campaigns["published"].ID, f.units["321002001"].ID, true)
+		return
+	})
 	if rs.State != pinggu.RosterFrozen || rs.Size != 300 || rs.People[0].ID != "321002001-0001" {
 		t.Errorf("roster = %s %d %q", rs.State, rs.Size, rs.People[0].ID)
 	}
