@@ -11,9 +11,16 @@ by ticket, ties by id bytes; the first k are drawn.
 import csv, hashlib, io, json, os, sys, zipfile
 
 
+def ticket(record, stratum, i):
+    msg = f"pinggu-v1|{record['seed']}|{record['draw']}|{stratum}|{i}"
+    return hashlib.sha256(msg.encode("utf-8")).hexdigest()
+
+
 def sample_size(rule, pct, n, kmin):
     if rule == "all":
         return n
+    if rule == "quota":  # set by an allocation; pct holds the quota
+        return min(pct, n)
     k = (pct * n + 99) // 100 if rule == "at_least" else (pct * n + 50) // 100
     return min(n, max(kmin, k))
 
@@ -34,7 +41,43 @@ def frames(path):
     return out
 
 
+def allocate(record, group, target, shares):
+    """Largest remainder in integers, ties by ticket of "allocation/<group>";
+    a unit whose share reaches its size takes everyone and the rest is
+    divided again among the others."""
+    quota, open_ = {}, sorted(s["stratum"] for s in shares)
+    size = {s["stratum"]: s["n"] for s in shares}
+    left = target
+    while open_ and left > 0:
+        total = sum(size[u] for u in open_)
+        if total == 0:
+            break
+        if left >= total:
+            quota.update({u: size[u] for u in open_})
+            break
+        q = {u: left * size[u] // total for u in open_}
+        rem = sorted(open_, key=lambda u: (-(left * size[u] % total), ticket(record, "allocation/" + group, u)))
+        for u in rem[: left - sum(q.values())]:
+            q[u] += 1
+        capped = [u for u in open_ if q[u] >= size[u]]
+        for u in capped:
+            quota[u] = size[u]
+            left -= size[u]
+        open_ = [u for u in open_ if u not in capped]
+        if not capped:
+            quota.update(q)
+            break
+    return {s["stratum"]: quota.get(s["stratum"], 0) for s in shares}
+
+
 def verify(record, files):
+    quotas = {}
+    for a in record.get("allocations") or []:
+        got = allocate(record, a["group"], a["target"], a["shares"])
+        for s in a["shares"]:
+            if got[s["stratum"]] != s["quota"]:
+                return f"{a['group']}: the allocation gives {s['stratum']} {got[s['stratum']]}, the record says {s['quota']}"
+        quotas.update(got)
     for s in record["strata"]:
         name = s["stratum"]
         data = files.get(name)
@@ -48,6 +91,8 @@ def verify(record, files):
         tickets = sorted((hashlib.sha256((prefix + i).encode("utf-8")).hexdigest(), i.encode("utf-8"), i) for i in ids)
         if len(tickets) != s["n"] or len(s["order"]) != s["n"]:
             return f"{name}: n differs"
+        if name in quotas and (s["rule"] != "quota" or quotas[name] != s["pct"]):
+            return f"{name}: the allocation gives {quotas[name]}, the record says {s['pct']}"
         k = sample_size(s["rule"], s["pct"], s["n"], record["kmin"])
         if k != s["k"]:
             return f"{name}: k is {k} by the rule, {s['k']} in the record"

@@ -9,16 +9,57 @@ import (
 
 	"pinggu"
 	"pinggu/internal/draw"
+	"pinggu/internal/sampling"
+	"pinggu/internal/store"
 )
+
+func replace(e *env, db *store.DB, c *pinggu.Campaign, label, stratum, id, reason, text string) error {
+	var next string
+	err := db.Update(e.ctx, e.actor(), func(tx *store.Tx) error {
+		draws, err := tx.Draws(e.ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range draws {
+			if d.Label == label {
+				next, err = tx.Replace(e.ctx, d.ID, stratum, id, reason, text)
+				return err
+			}
+		}
+		return pinggu.Errorf(pinggu.ENotFound, "draw.not_found")
+	})
+	if err != nil {
+		return err
+	}
+	if next == "" {
+		fmt.Fprintln(e.stdout, e.l.T("draw.queue_empty", "ID", id))
+	} else {
+		fmt.Fprintln(e.stdout, e.l.T("draw.released", "ID", id, "Next", next))
+	}
+	return nil
+}
 
 const drawHelp = `Usage:
   pinggu draw units --campaign C --seed DIGITS --label L [--out RECORD.json]
+  pinggu draw respondents --campaign C --seed DIGITS --label L [--out RECORD.json]
+  pinggu draw replace --campaign C --label L --stratum S --id ID --reason R [--text T]
+  pinggu draw record --campaign C --label L [--out RECORD.json]
 
 Draws the whole city's units from the frozen frames with pinggu-v1: in each
 county stratum the first k by ticket order (k by the campaign's rate and
 rounding), and every municipal unit. The seed is the dice digits of the
 public ceremony, at least 20. A label is used once per campaign: there is no
-re-roll. The record (抽样记录) is printed as JSON, or written to --out.`
+re-roll. The record (抽样记录) is printed as JSON, or written to --out.
+
+respondents is the second ceremony, with a fresh seed: from every drawn
+unit's frozen roster, min(30, N) per municipal unit and at least 100 per
+county, allocated over the county's units by the largest-remainder rule.
+
+replace marks a drawn person as a non-response with a protocol reason —
+no_answer_3_attempts, refused, ineligible_left, ineligible_duplicate,
+ineligible_deceased, or other with --text — and releases the next person in
+ticket order. record prints a draw's record as it stands now, with every
+replacement.`
 
 func runDraw(e *env, args []string) error {
 	fs := newFlags(e, "draw", drawHelp)
@@ -27,7 +68,11 @@ func runDraw(e *env, args []string) error {
 	seed := fs.String("seed", "", "dice digits (at least 20)")
 	label := fs.String("label", "", "draw label, e.g. 2026-units")
 	out := fs.String("out", "", "record file to write")
-	db, err := e.begin(fs, dsn, args, "units")
+	stratum := fs.String("stratum", "", "stratum (the unit's id), for replace")
+	id := fs.String("id", "", "the person's id, for replace")
+	reason := fs.String("reason", "", "non-response reason, for replace")
+	text := fs.String("text", "", "the reason in words, for --reason other")
+	db, err := e.begin(fs, dsn, args, "units", "respondents", "replace", "record")
 	if err != nil {
 		return err
 	}
@@ -36,7 +81,33 @@ func runDraw(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rec, err := draw.Units(e.ctx, db, e.actor(), c, strings.TrimSpace(*seed), *label)
+	var rec *sampling.Record
+	switch args[0] {
+	case "units":
+		rec, err = draw.Units(e.ctx, db, e.actor(), c, strings.TrimSpace(*seed), *label)
+	case "respondents":
+		var missing []pinggu.Unit
+		rec, missing, err = draw.Respondents(e.ctx, db, e.actor(), c, strings.TrimSpace(*seed), *label)
+		for _, u := range missing {
+			fmt.Fprintln(e.stderr, e.l.T("draw.missing_roster", "Unit", u.Name))
+		}
+	case "replace":
+		return replace(e, db, c, *label, *stratum, *id, *reason, *text)
+	case "record":
+		err = db.View(e.ctx, func(tx *store.Tx) error {
+			draws, err := tx.Draws(e.ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			for _, d := range draws {
+				if d.Label == *label {
+					_, rec, err = tx.DrawRecord(e.ctx, d.ID)
+					return err
+				}
+			}
+			return pinggu.Errorf(pinggu.ENotFound, "draw.not_found")
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -55,10 +126,12 @@ func runDraw(e *env, args []string) error {
 	if err := enc.Encode(rec); err != nil {
 		return err
 	}
-	selected := 0
-	for _, s := range rec.Strata {
-		selected += s.K
+	if args[0] != "record" {
+		selected := 0
+		for _, s := range rec.Strata {
+			selected += s.K
+		}
+		fmt.Fprintln(e.stderr, e.l.T("draw.done", "Label", rec.Draw, "Strata", len(rec.Strata), "Selected", selected))
 	}
-	fmt.Fprintln(e.stderr, e.l.T("draw.done", "Label", rec.Draw, "Strata", len(rec.Strata), "Selected", selected))
 	return nil
 }

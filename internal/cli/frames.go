@@ -13,20 +13,23 @@ import (
 
 const framesHelp = `Usage:
   pinggu frames freeze --campaign C
-  pinggu frames export --campaign C --out FRAMES.zip
+  pinggu frames export --campaign C --out FRAMES.zip [--rosters]
 
 freeze builds the sampling frames from the registry — per county the
 county departments, townships and branches, and the municipal units as a
 certainty stratum — stores them as canonical CSV (UTF-8, LF, header id,name,
 sorted by id) and prints each stratum with its SHA-256, to be published
 before the seed exists. Freezing again replaces the frames until the unit
-draw has happened. export writes them as a zip of <stratum>.csv files.`
+draw has happened. export writes them as a zip of <stratum>.csv files; with
+--rosters, the frozen rosters' frames (ids and categories only), which a
+respondent draw is verified against.`
 
 func runFrames(e *env, args []string) error {
 	fs := newFlags(e, "frames", framesHelp)
 	dsn := dbFlag(e, fs, "pinggu.db")
 	code := fs.String("campaign", "", "campaign code")
 	out := fs.String("out", "", "zip file to write (export)")
+	rosters := fs.Bool("rosters", false, "export the frozen rosters' frames")
 	db, err := e.begin(fs, dsn, args, "freeze", "export")
 	if err != nil {
 		return err
@@ -41,7 +44,14 @@ func runFrames(e *env, args []string) error {
 		if frames, err = draw.Freeze(e.ctx, db, e.actor(), c); err != nil {
 			return err
 		}
-	} else if err := db.View(e.ctx, func(tx *store.Tx) (err error) { frames, err = tx.Frames(e.ctx, c.ID); return }); err != nil {
+	} else if err := db.View(e.ctx, func(tx *store.Tx) (err error) {
+		if *rosters {
+			frames, err = draw.RosterFrames(e.ctx, tx, c)
+		} else {
+			frames, err = tx.Frames(e.ctx, c.ID)
+		}
+		return
+	}); err != nil {
 		return err
 	}
 	if args[0] == "export" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -133,5 +134,113 @@ func TestRosters(t *testing.T) {
 	}
 	if strings.Contains(audit, "13910000000") || strings.Contains(audit, "张0") {
 		t.Error("the audit log holds personal data")
+	}
+}
+
+// TestRespondentsAndReplacements: the second ceremony over frozen rosters
+// follows the allocation, verifies from the roster frames, and replacements
+// release strictly the next in order.
+func TestRespondentsAndReplacements(t *testing.T) {
+	dir, db, rec := drawnCity(t)
+	var units []string
+	for _, s := range rec.Strata {
+		if strings.HasPrefix(s.Stratum, "321002/") && s.Stratum != "321002/branch" {
+			for _, e := range s.Order {
+				if e.Status == "selected" {
+					units = append(units, e.ID)
+				}
+			}
+		}
+	}
+	units = append(units, "M001")
+	for n, u := range units {
+		var rows []string
+		for i := 0; i < 20+n*15; i++ {
+			rows = append(rows, fmt.Sprintf("人%d,13%d%08d,党员,", i, 5+n%4, i))
+		}
+		f := rosterFile(t, dir, u+".csv", rows...)
+		if r := pinggu(t, "", "roster", "upload", "--db", db, "--campaign", "C", "--unit", u, f); r.code != 0 {
+			t.Fatalf("upload %s: %s", u, r.err)
+		}
+		if r := pinggu(t, "", "roster", "freeze", "--db", db, "--campaign", "C", "--unit", u, "--reason", "测试"); r.code != 0 {
+			t.Fatalf("freeze %s: %s", u, r.err)
+		}
+	}
+	recPath := filepath.Join(dir, "resp.json")
+	r := pinggu(t, "", "draw", "respondents", "--db", db, "--campaign", "C", "--seed", "55555666667777788888", "--label", "C-respondents", "--out", recPath)
+	if r.code != 0 {
+		t.Fatalf("respondents: %s", r.err)
+	}
+	var resp sampling.Record
+	data, _ := os.ReadFile(recPath)
+	json.Unmarshal(data, &resp)
+	total := 0
+	for _, a := range resp.Allocations {
+		if a.Group == "321002" {
+			for _, s := range a.Shares {
+				total += s.Quota
+			}
+		}
+	}
+	if len(resp.Allocations) != 1 || total != 100 {
+		t.Errorf("广陵区 allocation sums to %d over %d allocations, want 100", total, len(resp.Allocations))
+	}
+	for _, s := range resp.Strata {
+		if s.Stratum == "M001" && s.K != 30 {
+			t.Errorf("M001 k = %d, want min(30, N)", s.K)
+		}
+	}
+	zipPath := filepath.Join(dir, "rosters.zip")
+	if r := pinggu(t, "", "frames", "export", "--db", db, "--campaign", "C", "--rosters", "--out", zipPath); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	if r := pinggu(t, "", "verify", recPath, zipPath); r.code != 0 {
+		t.Fatalf("verify respondents: %s%s", r.out, r.err)
+	}
+	// Replace the selected people of M001 one by one: each time the released
+	// person is the next rank after the last one drawn.
+	var m001 sampling.StratumRecord
+	for _, s := range resp.Strata {
+		if s.Stratum == "M001" {
+			m001 = s
+		}
+	}
+	for i := 0; i < 5; i++ {
+		victim := m001.Order[i].ID
+		r := pinggu(t, "", "draw", "replace", "--db", db, "--campaign", "C", "--label", "C-respondents", "--stratum", "M001", "--id", victim, "--reason", "refused")
+		if want := m001.Order[m001.K+i].ID; r.code != 0 || !strings.Contains(r.out, "按顺序递补 "+want) {
+			t.Fatalf("replacement %d: want %s released: %s%s", i, want, r.out, r.err)
+		}
+	}
+	// The record as it stands, replacements included, still verifies; so
+	// does the auditor's Python verifier.
+	after := filepath.Join(dir, "after.json")
+	if r := pinggu(t, "", "draw", "record", "--db", db, "--campaign", "C", "--label", "C-respondents", "--out", after); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	if r := pinggu(t, "", "verify", after, zipPath); r.code != 0 {
+		t.Fatalf("verify after replacements: %s", r.out)
+	}
+	if python, err := exec.LookPath("python3"); err == nil {
+		out, err := exec.Command(python, "../../docs/verify.py", after, zipPath).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "match" {
+			t.Errorf("python verifier on the respondent draw: %v %s", err, out)
+		}
+	}
+	data, _ = os.ReadFile(after)
+	if !strings.Contains(string(data), `"non_response:refused"`) || strings.Count(string(data), `"released"`) != 5 {
+		t.Error("the record does not show the non-responses and releases")
+	}
+	r = pinggu(t, "", "draw", "replace", "--db", db, "--campaign", "C", "--label", "C-respondents", "--stratum", "M001", "--id", m001.Order[5].ID, "--reason", "moved")
+	if r.code == 0 || !strings.Contains(r.err, "不在规程之内") {
+		t.Errorf("unknown reason: %+v", r)
+	}
+	r = pinggu(t, "", "draw", "replace", "--db", db, "--campaign", "C", "--label", "C-respondents", "--stratum", "M001", "--id", m001.Order[0].ID, "--reason", "refused")
+	if r.code == 0 {
+		t.Error("a non-response was replaced twice")
+	}
+	r = pinggu(t, "", "draw", "replace", "--db", db, "--campaign", "C", "--label", "C-respondents", "--stratum", "M001", "--id", m001.Order[5].ID, "--reason", "other")
+	if r.code == 0 {
+		t.Error("reason other without text was accepted")
 	}
 }

@@ -74,13 +74,16 @@ const (
 // Record is the draw record (抽样记录): everything needed to recompute the
 // draw from the frame files.
 type Record struct {
-	Algorithm string          `json:"algorithm"`
-	Seed      string          `json:"seed"`
-	Draw      string          `json:"draw"`
-	Campaign  string          `json:"campaign,omitempty"`
-	CreatedAt time.Time       `json:"created_at"`
-	Kmin      int             `json:"kmin"`
-	Strata    []StratumRecord `json:"strata"`
+	Algorithm string    `json:"algorithm"`
+	Seed      string    `json:"seed"`
+	Draw      string    `json:"draw"`
+	Campaign  string    `json:"campaign,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	Kmin      int       `json:"kmin"`
+	// Allocations, in a respondent draw, spread each county's target over
+	// its units; their strata have the rule "quota".
+	Allocations []Allocation    `json:"allocations,omitempty"`
+	Strata      []StratumRecord `json:"strata"`
 }
 
 // StratumRecord is one stratum of a record.
@@ -88,7 +91,7 @@ type StratumRecord struct {
 	Stratum     string       `json:"stratum"`
 	FrameSHA256 string       `json:"frame_sha256"`
 	N           int          `json:"n"`
-	Rule        string       `json:"rule"` // about, at_least or all
+	Rule        string       `json:"rule"` // about, at_least, all, or quota (k set by an allocation or a quota)
 	Pct         int          `json:"pct"`
 	K           int          `json:"k"`
 	Order       []OrderEntry `json:"order"`
@@ -106,14 +109,19 @@ type OrderEntry struct {
 type Stratum struct {
 	Label string
 	Frame []byte // canonical CSV
-	Rule  string // about, at_least or all
+	Rule  string // about, at_least, all or quota
 	Pct   int
+	K     int // with the rule quota
 }
 
-// SampleSize is k for n elements under rule and pct (SAMPLING.md S3).
+// SampleSize is k for n elements under rule and pct (SAMPLING.md S3); a
+// quota is capped at n.
 func SampleSize(rule string, pct, n, kmin int) int {
-	if rule == "all" {
+	switch rule {
+	case "all":
 		return n
+	case "quota":
+		return min(pct, n)
 	}
 	return pinggu.Rate{Pct: pct, Rule: pinggu.Rounding(rule)}.SampleSize(n, kmin)
 }
@@ -135,8 +143,12 @@ func Draw(seed, label string, kmin int, strata []Stratum) (*Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		sr := StratumRecord{Stratum: s.Label, FrameSHA256: Hash(s.Frame), N: len(ids), Rule: s.Rule, Pct: s.Pct,
-			K: SampleSize(s.Rule, s.Pct, len(ids), kmin)}
+		pct := s.Pct
+		if s.Rule == "quota" {
+			pct = s.K
+		}
+		sr := StratumRecord{Stratum: s.Label, FrameSHA256: Hash(s.Frame), N: len(ids), Rule: s.Rule, Pct: pct,
+			K: SampleSize(s.Rule, pct, len(ids), kmin)}
 		for _, e := range order {
 			st := StatusQueued
 			if e.Rank <= sr.K {
@@ -166,6 +178,16 @@ func Verify(rec *Record, frames map[string][]byte) *Mismatch {
 	if rec.Algorithm != Algorithm {
 		return &Mismatch{"", "algorithm is " + rec.Algorithm + ", not " + Algorithm}
 	}
+	quota := map[string]int{}
+	for _, a := range rec.Allocations {
+		again := Allocate(rec.Seed, rec.Draw, a.Group, a.Target, a.Shares)
+		for i, sh := range again.Shares {
+			if i >= len(a.Shares) || a.Shares[i].Stratum != sh.Stratum || a.Shares[i].Quota != sh.Quota {
+				return &Mismatch{a.Group, fmt.Sprintf("the allocation gives %s %d", sh.Stratum, sh.Quota)}
+			}
+			quota[sh.Stratum] = sh.Quota
+		}
+	}
 	for _, s := range rec.Strata {
 		bad := func(format string, a ...any) *Mismatch { return &Mismatch{s.Stratum, fmt.Sprintf(format, a...)} }
 		data, ok := frames[s.Stratum]
@@ -189,6 +211,9 @@ func Verify(rec *Record, frames map[string][]byte) *Mismatch {
 		}
 		if len(order) != s.N || len(s.Order) != s.N {
 			return bad("n is %d in the frame, %d in the record", len(order), s.N)
+		}
+		if q, ok := quota[s.Stratum]; ok && (s.Rule != "quota" || q != s.Pct) {
+			return bad("the allocation gives %d, the record says %d", q, s.Pct)
 		}
 		if k := SampleSize(s.Rule, s.Pct, s.N, rec.Kmin); k != s.K {
 			return bad("k is %d by the rule, %d in the record", k, s.K)

@@ -206,3 +206,58 @@ func TestDrawAndVerify(t *testing.T) {
 		t.Errorf("in-order replacement: %v", m)
 	}
 }
+
+// TestAllocate checks the largest-remainder rule against hand-computed
+// cases (comments show the arithmetic).
+func TestAllocate(t *testing.T) {
+	quotas := func(a sampling.Allocation) string {
+		var s []string
+		for _, x := range a.Shares {
+			s = append(s, fmt.Sprintf("%s=%d", x.Stratum, x.Quota))
+		}
+		return strings.Join(s, " ")
+	}
+	cases := []struct {
+		target int
+		sizes  []int
+		want   string
+	}{
+		// 100 of 200 in proportion: exact.
+		{100, []int{120, 60, 20}, "A=60 B=30 C=10"},
+		// 100 of 550: 90 r500, 7 r150, 1 r450 → 98 given; +1 to A (500), +1 to C (450).
+		{100, []int{500, 40, 10}, "A=91 B=7 C=2"},
+		// 100 of 105: 90 r50, 9 r55 → +1 to B makes 10 = all of B; B leaves,
+		// the other 90 go to A.
+		{100, []int{95, 10}, "A=90 B=10"},
+		// The target reaches the total: everyone.
+		{100, []int{50, 30, 20}, "A=50 B=30 C=20"},
+		{30, []int{12}, "A=12"},
+	}
+	for _, c := range cases {
+		var shares []sampling.Share
+		for i, n := range c.sizes {
+			shares = append(shares, sampling.Share{Stratum: string(rune('A' + i)), N: n})
+		}
+		if got := quotas(sampling.Allocate(seed, "r", "321002", c.target, shares)); got != c.want {
+			t.Errorf("%d over %v = %s, want %s", c.target, c.sizes, got, c.want)
+		}
+	}
+	// Ties go by ticket: three equal units share 10 of 21 as 4, 3, 3 in the
+	// order of their tickets for "allocation/321002".
+	a := sampling.Allocate(seed, "r", "321002", 10, []sampling.Share{{Stratum: "A", N: 7}, {Stratum: "B", N: 7}, {Stratum: "C", N: 7}})
+	first := "A"
+	for _, x := range []string{"B", "C"} {
+		if sampling.Ticket(seed, "r", "allocation/321002", x) < sampling.Ticket(seed, "r", "allocation/321002", first) {
+			first = x
+		}
+	}
+	for _, x := range a.Shares {
+		want := 3
+		if x.Stratum == first {
+			want = 4
+		}
+		if x.Quota != want {
+			t.Errorf("tie: %s got %d, want %d", x.Stratum, x.Quota, want)
+		}
+	}
+}

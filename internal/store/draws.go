@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"strings"
 	"time"
 
 	"pinggu"
@@ -186,4 +189,58 @@ func (tx *Tx) SampledUnits(ctx context.Context, campaign int64) (map[string]bool
 		out[id] = true
 	}
 	return out, rows.Err()
+}
+
+// NonResponseReasons are the protocol's reasons (SAMPLING.md S3a) for
+// which a drawn person may be replaced.
+var NonResponseReasons = []string{"no_answer_3_attempts", "refused", "ineligible_left", "ineligible_duplicate", "ineligible_deceased", "other"}
+
+// Replace marks the drawn element id of a stratum as a non-response with
+// reason (for "other", a text is required and kept) and releases the next
+// queued element in ticket order, which it returns ("" when the queue is
+// empty). Only a selected or released element can be replaced; nothing is
+// ever skipped or deleted.
+func (tx *Tx) Replace(ctx context.Context, drawID int64, stratum, id, reason, text string) (string, error) {
+	known := false
+	for _, r := range NonResponseReasons {
+		known = known || r == reason
+	}
+	if !known {
+		return "", pinggu.Invalid("draw.invalid", []pinggu.Problem{pinggu.NewProblem(0, "reason", "draw.reason_unknown", "Value", reason)})
+	}
+	if reason == "other" {
+		if text = strings.TrimSpace(text); text == "" {
+			return "", pinggu.Invalid("draw.invalid", []pinggu.Problem{pinggu.NewProblem(0, "text", "field.required")})
+		}
+		reason += ":" + strings.ReplaceAll(text, "\n", " ")
+	}
+	var rank int
+	var status string
+	err := tx.queryRow(ctx, `SELECT rank, status FROM draw_entries WHERE draw_id = $1 AND stratum = $2 AND element_id = $3`,
+		drawID, stratum, id).Scan(&rank, &status)
+	if err := scanOne(err, "draw.element_not_found", "ID", id); err != nil {
+		return "", err
+	}
+	if status != sampling.StatusSelected && status != sampling.StatusReleased {
+		return "", pinggu.Errorf(pinggu.EConflict, "draw.not_drawn", "ID", id, "Status", status)
+	}
+	if _, err := tx.exec(ctx, `UPDATE draw_entries SET status = $1, reason = $2 WHERE draw_id = $3 AND stratum = $4 AND rank = $5`,
+		sampling.StatusNonResponse, reason, drawID, stratum, rank); err != nil {
+		return "", err
+	}
+	var next string
+	var nextRank int
+	err = tx.queryRow(ctx, `SELECT element_id, rank FROM draw_entries WHERE draw_id = $1 AND stratum = $2 AND status = 'queued'
+		ORDER BY rank LIMIT 1`, drawID, stratum).Scan(&next, &nextRank)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", pinggu.Internal(err)
+	}
+	if next != "" {
+		if _, err := tx.exec(ctx, `UPDATE draw_entries SET status = $1 WHERE draw_id = $2 AND stratum = $3 AND rank = $4`,
+			sampling.StatusReleased, drawID, stratum, nextRank); err != nil {
+			return "", err
+		}
+	}
+	return next, tx.Audit(ctx, "draw.replace", "draw", drawID, map[string]any{"stratum": stratum, "id": id, "rank": rank},
+		map[string]any{"reason": reason, "released": next, "released_rank": nextRank})
 }

@@ -1,0 +1,145 @@
+package draw
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"pinggu"
+	"pinggu/internal/sampling"
+	"pinggu/internal/store"
+)
+
+// KindRespondents is the kind of a respondent draw.
+const KindRespondents = "respondents"
+
+// Respondents is the second ceremony: with a fresh seed it draws the
+// respondents of every drawn unit whose roster is frozen. Each unit is its
+// own stratum (its id), the elements its roster ids. A municipal unit gets
+// min(MinMunicipal, N); a county's MinCounty is allocated over its drawn
+// units by the largest-remainder rule, and the allocation is in the record.
+// Units without a frozen roster are left out and returned, for a later
+// draw under another label.
+func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign, seed, label string) (*sampling.Record, []pinggu.Unit, error) {
+	if err := sampling.CheckSeed(seed); err != nil {
+		return nil, nil, err
+	}
+	if err := sampling.CheckField("draw", label); err != nil {
+		return nil, nil, err
+	}
+	var rec *sampling.Record
+	var missing []pinggu.Unit
+	err := db.Update(ctx, actor, func(tx *store.Tx) error {
+		if err := drawable(c); err != nil {
+			return err
+		}
+		sampled, err := tx.SampledUnits(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		units, err := tx.Units(ctx)
+		if err != nil {
+			return err
+		}
+		byID := map[int64]pinggu.Unit{}
+		for _, u := range units {
+			byID[u.ID] = u
+		}
+		county := func(u pinggu.Unit) string {
+			for p, n := u.ParentID, 0; p != 0 && n < 64; p, n = byID[p].ParentID, n+1 {
+				if byID[p].Kind == pinggu.KindCounty {
+					return byID[p].Code
+				}
+			}
+			return ""
+		}
+		type unitFrame struct {
+			unit  pinggu.Unit
+			frame []byte
+			n     int
+		}
+		groups := map[string][]unitFrame{}
+		var municipal []unitFrame
+		for _, u := range units {
+			if !sampled[ElementID(u)] {
+				continue
+			}
+			frame, hash, err := tx.RosterFrame(ctx, c.ID, u.ID)
+			if pinggu.ErrorCodeOf(err) == pinggu.ENotFound {
+				missing = append(missing, u)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if sampling.Hash(frame) != hash {
+				return pinggu.Errorf(pinggu.EConflict, "draw.frame_changed", "Stratum", ElementID(u))
+			}
+			rows, _ := sampling.ParseFrame(frame)
+			uf := unitFrame{u, frame, len(rows)}
+			if u.Kind == pinggu.KindMunicipalUnit {
+				municipal = append(municipal, uf)
+			} else if g := county(u); g != "" {
+				groups[g] = append(groups[g], uf)
+			}
+		}
+		if len(municipal) == 0 && len(groups) == 0 {
+			return pinggu.Errorf(pinggu.EConflict, "draw.no_rosters")
+		}
+		var strata []sampling.Stratum
+		var allocations []sampling.Allocation
+		for _, uf := range municipal {
+			strata = append(strata, sampling.Stratum{Label: ElementID(uf.unit), Frame: uf.frame, Rule: "quota", K: min(c.Settings.MinMunicipal, uf.n)})
+		}
+		for g, ufs := range groups {
+			shares := make([]sampling.Share, len(ufs))
+			frames := map[string][]byte{}
+			for i, uf := range ufs {
+				shares[i] = sampling.Share{Stratum: ElementID(uf.unit), N: uf.n}
+				frames[shares[i].Stratum] = uf.frame
+			}
+			a := sampling.Allocate(seed, label, g, c.Settings.MinCounty, shares)
+			allocations = append(allocations, a)
+			for _, sh := range a.Shares {
+				strata = append(strata, sampling.Stratum{Label: sh.Stratum, Frame: frames[sh.Stratum], Rule: "quota", K: sh.Quota})
+			}
+		}
+		if rec, err = sampling.Draw(seed, label, c.Settings.Kmin, strata); err != nil {
+			return err
+		}
+		rec.Campaign, rec.Allocations = c.Code, sortAllocations(allocations)
+		_, err = tx.SaveDraw(ctx, c.ID, KindRespondents, rec)
+		return err
+	})
+	return rec, missing, err
+}
+
+func sortAllocations(a []sampling.Allocation) []sampling.Allocation {
+	slices.SortFunc(a, func(x, y sampling.Allocation) int { return strings.Compare(x.Group, y.Group) })
+	return a
+}
+
+// RosterFrames returns the frozen roster frames of a campaign by stratum
+// (the unit's id), for the frames zip of a respondent draw.
+func RosterFrames(ctx context.Context, tx *store.Tx, c *pinggu.Campaign) ([]store.Frame, error) {
+	rosters, err := tx.Rosters(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Frame
+	for _, r := range rosters {
+		if r.State == pinggu.RosterDraft {
+			continue
+		}
+		u, err := tx.Unit(ctx, r.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		frame, hash, err := tx.RosterFrame(ctx, c.ID, r.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.Frame{Stratum: ElementID(*u), CSV: frame, SHA256: hash, N: r.Size})
+	}
+	return out, nil
+}
