@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"pinggu"
@@ -42,6 +43,7 @@ func replace(e *env, db *store.DB, c *pinggu.Campaign, label, stratum, id, reaso
 const drawHelp = `Usage:
   pinggu draw units --campaign C --seed DIGITS --label L [--out RECORD.json]
   pinggu draw respondents --campaign C --seed DIGITS --label L [--out RECORD.json]
+  pinggu draw interviewees --campaign C --unit U --seed DIGITS --label L --quota 两代表一委员=3 --quota 党员=5 --quota 群众=5
   pinggu draw replace --campaign C --label L --stratum S --id ID --reason R [--text T]
   pinggu draw record --campaign C --label L [--out RECORD.json]
 
@@ -54,6 +56,9 @@ re-roll. The record (抽样记录) is printed as JSON, or written to --out.
 respondents is the second ceremony, with a fresh seed: from every drawn
 unit's frozen roster, min(30, N) per municipal unit and at least 100 per
 county, allocated over the county's units by the largest-remainder rule.
+
+interviewees draws the people invited to a unit's symposium from its frozen
+roster, each category its own stratum <unit>/<category> with its quota.
 
 replace marks a drawn person as a non-response with a protocol reason —
 no_answer_3_attempts, refused, ineligible_left, ineligible_duplicate,
@@ -72,7 +77,10 @@ func runDraw(e *env, args []string) error {
 	id := fs.String("id", "", "the person's id, for replace")
 	reason := fs.String("reason", "", "non-response reason, for replace")
 	text := fs.String("text", "", "the reason in words, for --reason other")
-	db, err := e.begin(fs, dsn, args, "units", "respondents", "replace", "record")
+	unit := fs.String("unit", "", "unit, for interviewees")
+	var quotas multi
+	fs.Var(&quotas, "quota", "CATEGORY=N, repeatable, for interviewees")
+	db, err := e.begin(fs, dsn, args, "units", "respondents", "interviewees", "replace", "record")
 	if err != nil {
 		return err
 	}
@@ -91,6 +99,21 @@ func runDraw(e *env, args []string) error {
 		for _, u := range missing {
 			fmt.Fprintln(e.stderr, e.l.T("draw.missing_roster", "Unit", u.Name))
 		}
+	case "interviewees":
+		u, uerr := unitByElementID(e, db, *unit)
+		if uerr != nil {
+			return uerr
+		}
+		q := map[string]int{}
+		for _, x := range quotas {
+			cat, n, _ := strings.Cut(x, "=")
+			k, convErr := strconv.Atoi(n)
+			if convErr != nil {
+				return pinggu.Invalid("draw.invalid", []pinggu.Problem{pinggu.NewProblem(0, "quota", "field.not_integer", "Value", n)})
+			}
+			q[cat] = k
+		}
+		rec, err = draw.Interviewees(e.ctx, db, e.actor(), c, u, strings.TrimSpace(*seed), *label, q)
 	case "replace":
 		return replace(e, db, c, *label, *stratum, *id, *reason, *text)
 	case "record":

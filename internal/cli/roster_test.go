@@ -244,3 +244,47 @@ func TestRespondentsAndReplacements(t *testing.T) {
 		t.Error("reason other without text was accepted")
 	}
 }
+
+func TestInterviewees(t *testing.T) {
+	dir, db, _ := drawnCity(t)
+	var rows []string
+	cats := []string{"党员", "群众", "两代表一委员"}
+	for i := 0; i < 30; i++ {
+		rows = append(rows, fmt.Sprintf("人%d,137%08d,%s,", i, i, cats[i%3]))
+	}
+	f := rosterFile(t, dir, "m.csv", rows...)
+	for _, args := range [][]string{
+		{"roster", "upload", "--db", db, "--campaign", "C", "--unit", "M002", f},
+		{"roster", "freeze", "--db", db, "--campaign", "C", "--unit", "M002", "--reason", "测试"},
+	} {
+		if r := pinggu(t, "", args...); r.code != 0 {
+			t.Fatalf("%v: %s", args, r.err)
+		}
+	}
+	rec := filepath.Join(dir, "iv.json")
+	r := pinggu(t, "", "draw", "interviewees", "--db", db, "--campaign", "C", "--unit", "M002", "--seed", "12121212123434343434",
+		"--label", "C-symposium-M002", "--quota", "两代表一委员=3", "--quota", "党员=5", "--quota", "群众=5", "--out", rec)
+	if r.code != 0 {
+		t.Fatalf("interviewees: %s", r.err)
+	}
+	data, _ := os.ReadFile(rec)
+	var got sampling.Record
+	json.Unmarshal(data, &got)
+	ks := map[string]int{}
+	for _, s := range got.Strata {
+		ks[s.Stratum] = s.K
+	}
+	if ks["M002/两代表一委员"] != 3 || ks["M002/党员"] != 5 || ks["M002/群众"] != 5 {
+		t.Errorf("strata = %v", ks)
+	}
+	zipPath := filepath.Join(dir, "r.zip")
+	pinggu(t, "", "frames", "export", "--db", db, "--campaign", "C", "--rosters", "--out", zipPath)
+	if r := pinggu(t, "", "verify", rec, zipPath); r.code != 0 {
+		t.Errorf("verify interviewees: %s", r.out)
+	}
+	r = pinggu(t, "", "draw", "interviewees", "--db", db, "--campaign", "C", "--unit", "M002", "--seed", "12121212123434343434",
+		"--label", "C-symposium-M002b", "--quota", "服务对象=2")
+	if r.code == 0 || !strings.Contains(r.err, "没有“服务对象”类别") {
+		t.Errorf("empty category: %+v", r)
+	}
+}

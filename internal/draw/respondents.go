@@ -140,6 +140,10 @@ func RosterFrames(ctx context.Context, tx *store.Tx, c *pinggu.Campaign) ([]stor
 			return nil, err
 		}
 		out = append(out, store.Frame{Stratum: ElementID(*u), CSV: frame, SHA256: hash, N: r.Size})
+		for stratum, f := range CategoryFrames(ElementID(*u), frame) {
+			out = append(out, store.Frame{Stratum: stratum, CSV: f, SHA256: sampling.Hash(f)})
+		}
 	}
+	slices.SortFunc(out, func(a, b store.Frame) int { return strings.Compare(a.Stratum, b.Stratum) })
 	return out, nil
 }

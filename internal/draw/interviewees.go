@@ -1,0 +1,92 @@
+package draw
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"pinggu"
+	"pinggu/internal/sampling"
+	"pinggu/internal/store"
+)
+
+// KindInterviewees is the kind of a symposium's interviewee draw.
+const KindInterviewees = "interviewees"
+
+// CategoryFrames splits a frozen roster frame (ids and categories) into one
+// frame per category, "<unit id>/<category>".
+func CategoryFrames(unitID string, frame []byte) map[string][]byte {
+	rows, _ := sampling.ParseFrame(frame)
+	by := map[string][]sampling.FrameRow{}
+	for _, r := range rows {
+		by[r.Name] = append(by[r.Name], r)
+	}
+	out := map[string][]byte{}
+	for cat, rs := range by {
+		out[unitID+"/"+cat] = sampling.CanonicalCSV(rs)
+	}
+	return out
+}
+
+// Interviewees draws the people invited to a symposium (座谈会) of one
+// unit from its frozen roster: quotas by category (for example 3
+// 两代表一委员, 5 党员, 5 群众), each category its own stratum
+// "<unit id>/<category>", so that the list the unit supplied cannot choose
+// who speaks.
+func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign, u *pinggu.Unit, seed, label string, quotas map[string]int) (*sampling.Record, error) {
+	if err := sampling.CheckSeed(seed); err != nil {
+		return nil, err
+	}
+	if err := sampling.CheckField("draw", label); err != nil {
+		return nil, err
+	}
+	var ps []pinggu.Problem
+	for cat, q := range quotas {
+		if !slices.Contains(pinggu.RosterCategories, cat) {
+			ps = append(ps, pinggu.NewProblem(0, "quota", "roster.category_unknown", "Value", cat, "Known", strings.Join(pinggu.RosterCategories, "、")))
+		} else if q < 1 {
+			ps = append(ps, pinggu.NewProblem(0, "quota", "draw.quota_range", "Category", cat, "Value", q))
+		}
+	}
+	if len(quotas) == 0 {
+		ps = append(ps, pinggu.NewProblem(0, "quota", "field.required"))
+	}
+	if len(ps) > 0 {
+		return nil, pinggu.Invalid("draw.invalid", ps)
+	}
+	var rec *sampling.Record
+	err := db.Update(ctx, actor, func(tx *store.Tx) error {
+		if err := drawable(c); err != nil {
+			return err
+		}
+		frame, hash, err := tx.RosterFrame(ctx, c.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		if sampling.Hash(frame) != hash {
+			return pinggu.Errorf(pinggu.EConflict, "draw.frame_changed", "Stratum", ElementID(*u))
+		}
+		frames := CategoryFrames(ElementID(*u), frame)
+		cats := make([]string, 0, len(quotas))
+		for cat := range quotas {
+			cats = append(cats, cat)
+		}
+		slices.Sort(cats)
+		var strata []sampling.Stratum
+		for _, cat := range cats {
+			label := ElementID(*u) + "/" + cat
+			f, ok := frames[label]
+			if !ok {
+				return pinggu.Invalid("draw.invalid", []pinggu.Problem{pinggu.NewProblem(0, "quota", "draw.category_empty", "Category", cat)})
+			}
+			strata = append(strata, sampling.Stratum{Label: label, Frame: f, Rule: "quota", K: quotas[cat]})
+		}
+		if rec, err = sampling.Draw(seed, label, c.Settings.Kmin, strata); err != nil {
+			return err
+		}
+		rec.Campaign = c.Code
+		_, err = tx.SaveDraw(ctx, c.ID, KindInterviewees, rec)
+		return err
+	})
+	return rec, err
+}
