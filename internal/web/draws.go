@@ -18,9 +18,12 @@ type drawsView struct {
 	Campaign *pinggu.Campaign
 	Frames   []store.Frame
 	Draws    []store.DrawInfo
-	Seed     string
-	Label    string
-	Error    string
+	Seed      string
+	Label     string
+	RespSeed  string
+	RespLabel string
+	Units     bool // the unit draw has happened
+	Error     string
 	Problems []string
 }
 
@@ -29,7 +32,7 @@ func (s *Server) drawsPage(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	if err != nil {
 		return err
 	}
-	return s.renderDraws(w, r, c, cp, http.StatusOK, drawsView{Label: cp.Code + "-units"})
+	return s.renderDraws(w, r, c, cp, http.StatusOK, drawsView{Label: cp.Code + "-units", RespLabel: cp.Code + "-respondents"})
 }
 
 func (s *Server) renderDraws(w http.ResponseWriter, r *http.Request, c *reqCtx, cp *pinggu.Campaign, status int, v drawsView) error {
@@ -39,6 +42,9 @@ func (s *Server) renderDraws(w http.ResponseWriter, r *http.Request, c *reqCtx, 
 			return err
 		}
 		v.Draws, err = tx.Draws(r.Context(), cp.ID)
+		for _, d := range v.Draws {
+			v.Units = v.Units || d.Kind == draw.KindUnits
+		}
 		return err
 	})
 	if err != nil {
@@ -104,12 +110,26 @@ func (s *Server) drawCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	}
 	seed := strings.Join(strings.Fields(r.PostFormValue("seed")), "") // spaces between dice groups are fine
 	label := strings.TrimSpace(r.PostFormValue("label"))
-	if _, err := draw.Units(r.Context(), s.db, store.ActorOf(c.User), cp, seed, label); err != nil {
+	if r.PostFormValue("kind") == draw.KindRespondents {
+		_, missing, err := draw.Respondents(r.Context(), s.db, store.ActorOf(c.User), cp, seed, label)
+		if err != nil {
+			return s.drawFail(w, r, c, cp, drawsView{RespSeed: seed, RespLabel: label}, err)
+		}
+		if len(missing) > 0 {
+			var names []string
+			for _, u := range missing {
+				names = append(names, u.Name)
+			}
+			s.setFlash(r, "error", c.L.T("draw.missing_rosters", "N", len(missing), "Units", strings.Join(names, "、")))
+		}
+	} else if _, err := draw.Units(r.Context(), s.db, store.ActorOf(c.User), cp, seed, label); err != nil {
 		return s.drawFail(w, r, c, cp, drawsView{Seed: seed, Label: label}, err)
 	}
 	var draws []store.DrawInfo
 	s.db.View(r.Context(), func(tx *store.Tx) (err error) { draws, err = tx.Draws(r.Context(), cp.ID); return })
-	s.setFlash(r, "ok", c.L.T("draw.saved", "Label", label))
+	if _, ok := s.sessions.Get(r.Context(), "flash").(flash); !ok {
+		s.setFlash(r, "ok", c.L.T("draw.saved", "Label", label))
+	}
 	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/draws/"+itoa(draws[len(draws)-1].ID))
 }
 
@@ -125,6 +145,7 @@ type recordView struct {
 	Record   *sampling.Record
 	Strata   []stratumView
 	Selected int
+	Units    map[string]pinggu.Unit // element id → unit, for a respondent draw's strata
 }
 
 // drawOf loads {did} and checks that it belongs to the campaign.
@@ -177,7 +198,19 @@ func (s *Server) drawRecord(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 		return err
 	}
 	names := draw.Names(frames)
-	v := recordView{Page: s.page(w, r, c), Campaign: cp, Info: info, Record: rec}
+	v := recordView{Page: s.page(w, r, c), Campaign: cp, Info: info, Record: rec, Units: map[string]pinggu.Unit{}}
+	if info.Kind != draw.KindUnits {
+		// People are not named in the public record: strata link to the
+		// call page, which only the unit's group may open.
+		names = map[string]map[string]string{}
+		var all []pinggu.Unit
+		s.db.View(r.Context(), func(tx *store.Tx) (err error) { all, err = tx.Units(r.Context()); return })
+		for _, u := range all {
+			if pinggu.Authorize(c.User, pinggu.PermRosterFreeze, pathOf(all, u)) == nil {
+				v.Units[draw.ElementID(u)] = u
+			}
+		}
+	}
 	for _, st := range rec.Strata {
 		v.Strata = append(v.Strata, stratumView{StratumRecord: st, Names: names[st.Stratum]})
 		v.Selected += st.K

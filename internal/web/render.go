@@ -103,6 +103,16 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return editOp{ID: v.Framework.ID, Version: v.Framework.Version, Op: op, Dim: dim, Item: item, Label: label}
 		},
 		"inc": func(i int) int { return i + 1 },
+		// unitOf is the unit part of a respondent or interviewee stratum:
+		// "M001" of "M001", "M001" of "M001/党员".
+		"unitOf": func(stratum string) string {
+			for _, cat := range pinggu.RosterCategories {
+				if rest, ok := strings.CutSuffix(stratum, "/"+cat); ok {
+					return rest
+				}
+			}
+			return stratum
+		},
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"pinggu"
+	"pinggu/internal/sampling"
 	"pinggu/internal/store"
 )
 
@@ -85,5 +86,56 @@ func TestRosterThroughTheWeb(t *testing.T) {
 	}
 	if res, _ := f.do("viewer", "GET", "/campaigns/"+cid+"/units/"+own+"/roster", nil); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a viewer opened a roster: %d", res.StatusCode)
+	}
+
+	// The second ceremony, then the call page: full phones for the group
+	// only, every view audited; a non-response releases the next in order.
+	res, _ = f.do("admin", "POST", "/campaigns/"+cid+"/draws", url.Values{"kind": {"respondents"}, "seed": {"11223344556677889900"}, "label": {"resp"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("respondent draw: %d", res.StatusCode)
+	}
+	var did int64
+	var rec *sampling.Record
+	f.db.View(ctx, func(tx *store.Tx) error {
+		ds, _ := tx.Draws(ctx, f.campaigns["published"].ID)
+		did = ds[len(ds)-1].ID
+		_, rec, _ = tx.DrawRecord(ctx, did)
+		return nil
+	})
+	st := rec.Strata[0]
+	if st.Stratum != "321002001" || st.K != 100 {
+		t.Fatalf("respondent stratum = %s k=%d, want 321002001 k=100 (广陵区's 100 all from 东关街道)", st.Stratum, st.K)
+	}
+	call := "/campaigns/" + cid + "/draws/" + itoa(did) + "/units/" + own
+	if res, _ := f.do("liaison", "GET", call+"/call", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("the liaison opened the call list: %d", res.StatusCode)
+	}
+	audits := func() int {
+		n := 0
+		f.db.View(ctx, func(tx *store.Tx) error {
+			es, _ := tx.AuditEntries(ctx, store.AuditFilter{Limit: 10000})
+			for _, e := range es {
+				if e.Action == "personal.view" {
+					n++
+				}
+			}
+			return nil
+		})
+		return n
+	}
+	before := audits()
+	evaluator := f.session("evaluator")
+	_, body = f.doAs(evaluator, "GET", call+"/call", nil)
+	first := st.Order[0]
+	if !strings.Contains(body, first.ID) || !strings.Contains(body, "tel:138") || audits() != before+1 {
+		t.Errorf("call page: has %s %v, audited %d", first.ID, strings.Contains(body, "tel:138"), audits()-before)
+	}
+	res, _ = f.doAs(evaluator, "POST", call+"/replace", url.Values{"stratum": {st.Stratum}, "id": {first.ID}, "reason": {"no_answer_3_attempts"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("replace: %d", res.StatusCode)
+	}
+	f.db.View(ctx, func(tx *store.Tx) error { _, rec, _ = tx.DrawRecord(ctx, did); return nil })
+	if got := rec.Strata[0].Order; got[0].Status != "non_response:no_answer_3_attempts" || got[st.K].Status != "released" {
+		t.Errorf("after replacement: %s / %s", got[0].Status, got[st.K].Status)
 	}
 }

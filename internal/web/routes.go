@@ -76,6 +76,8 @@ func (s *Server) routes() []route {
 		{"GET", "/campaigns/{cid}/frames.zip", pinggu.PermCampaignView, false, s.framesZip},
 		{"POST", "/campaigns/{cid}/draws", pinggu.PermCampaignSetup, false, s.drawCreate},
 		{"GET", "/campaigns/{cid}/draws/{did}", pinggu.PermCampaignView, false, s.drawRecord},
+		{"GET", "/campaigns/{cid}/draws/{did}/units/{id}/call", pinggu.PermRosterFreeze, true, s.callPage},
+		{"POST", "/campaigns/{cid}/draws/{did}/units/{id}/replace", pinggu.PermRosterFreeze, true, s.replacePerson},
 
 		{"GET", "/campaigns/{cid}/rosters", pinggu.PermCampaignView, false, s.rosterList},
 		{"GET", "/campaigns/{cid}/units/{id}/roster", pinggu.PermRosterView, true, s.rosterPage},
