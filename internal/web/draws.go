@@ -15,16 +15,16 @@ import (
 
 type drawsView struct {
 	*Page
-	Campaign *pinggu.Campaign
-	Frames   []store.Frame
-	Draws    []store.DrawInfo
+	Campaign  *pinggu.Campaign
+	Frames    []store.Frame
+	Draws     []store.DrawInfo
 	Seed      string
 	Label     string
 	RespSeed  string
 	RespLabel string
 	Units     bool // the unit draw has happened
 	Error     string
-	Problems []string
+	Problems  []string
 }
 
 func (s *Server) drawsPage(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
