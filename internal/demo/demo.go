@@ -20,6 +20,7 @@ import (
 	"pinggu/internal/auth"
 	"pinggu/internal/draw"
 	"pinggu/internal/registry"
+	"pinggu/internal/roster"
 	"pinggu/internal/store"
 	"pinggu/internal/tabular"
 )
@@ -258,8 +259,86 @@ func ceremony(ctx context.Context, db *store.DB, actor store.Actor) error {
 	if _, err := draw.Freeze(ctx, db, actor, c); err != nil {
 		return err
 	}
-	_, err := draw.Units(ctx, db, actor, c, DemoSeed, "2026-units")
-	return err
+	if _, err := draw.Units(ctx, db, actor, c, DemoSeed, "2026-units"); err != nil {
+		return err
+	}
+	return rosters(ctx, db, actor, c)
+}
+
+// DemoSeed2 is the second ceremony's digits (π's next 20 decimals).
+const DemoSeed2 = "26433832795028841971"
+
+// rosters gives the drawn units of 广陵区 and three municipal units an
+// invented roster (their Party members and some citizens), freezes them,
+// draws the respondents and a symposium, and records two non-responses.
+func rosters(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign) error {
+	var units []pinggu.Unit
+	err := db.View(ctx, func(tx *store.Tx) error {
+		sampled, err := tx.SampledUnits(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		all, err := tx.Units(ctx)
+		byID := map[int64]pinggu.Unit{}
+		for _, u := range all {
+			byID[u.ID] = u
+		}
+		for _, u := range all {
+			inGuangling := false
+			for p, n := u.ParentID, 0; p != 0 && n < 8; p, n = byID[p].ParentID, n+1 {
+				inGuangling = inGuangling || byID[p].Code == "321002"
+			}
+			if sampled[draw.ElementID(u)] && ((inGuangling && u.Kind != pinggu.KindBranch) || u.Code == "M001" || u.Code == "M004" || u.Code == "M005") {
+				units = append(units, u)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		var b strings.Builder
+		b.WriteString("姓名,手机号,类别,备注\n")
+		n := u.Headcount + u.Headcount/5
+		for i := 0; i < n; i++ {
+			cat := "党员"
+			switch {
+			case i >= u.Headcount && i%3 == 0:
+				cat = "服务对象"
+			case i >= u.Headcount:
+				cat = "群众"
+			case i%17 == 0:
+				cat = "两代表一委员"
+			}
+			key := fmt.Sprintf("%s-%d", draw.ElementID(u), i)
+			fmt.Fprintf(&b, "%s,%s,%s,\n", person(key), mobile(key), cat)
+		}
+		if _, err := roster.Upload(ctx, db, actor, c, &u, "名单.csv", []byte(b.String()), false); err != nil {
+			return err
+		}
+		if _, err := roster.Freeze(ctx, db, actor, c, &u, "", pinggu.DefaultMinShare); err != nil {
+			return err
+		}
+	}
+	rec, _, err := draw.Respondents(ctx, db, actor, c, DemoSeed2, "2026-respondents")
+	if err != nil {
+		return err
+	}
+	// Two people of the first stratum could not be reached.
+	return db.Update(ctx, actor, func(tx *store.Tx) error {
+		draws, err := tx.Draws(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		s := rec.Strata[0]
+		for i, reason := range []string{"no_answer_3_attempts", "refused"} {
+			if _, err := tx.Replace(ctx, draws[len(draws)-1].ID, s.Stratum, s.Order[i].ID, reason, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // groups of the demo campaign: leader, counties, and a range of municipal

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"pinggu"
@@ -56,6 +57,22 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 		left, _ := tx.Unassigned(ctx, c.ID)
 		if len(groups) != 3 || len(left) != 0 {
 			t.Errorf("%d groups, %d unassigned", len(groups), len(left))
+		}
+		draws, _ := tx.Draws(ctx, c.ID)
+		if len(draws) != 2 || draws[0].Label != "2026-units" || draws[1].Label != "2026-respondents" {
+			t.Fatalf("draws = %+v", draws)
+		}
+		_, rec, _ := tx.DrawRecord(ctx, draws[1].ID)
+		nonResponses := 0
+		for _, s := range rec.Strata {
+			for _, e := range s.Order {
+				if strings.HasPrefix(e.Status, "non_response:") {
+					nonResponses++
+				}
+			}
+		}
+		if len(rec.Allocations) != 1 || rec.Allocations[0].Group != "321002" || nonResponses != 2 {
+			t.Errorf("respondent draw: %d allocations, %d non-responses", len(rec.Allocations), nonResponses)
 		}
 		u, _ := tx.UserByLogin(ctx, "pinggu1")
 		if len(u.Scope) != 15 {

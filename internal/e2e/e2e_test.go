@@ -101,7 +101,7 @@ func browser(t *testing.T) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	return ctx
 }
@@ -110,13 +110,20 @@ type shooter struct {
 	t   *testing.T
 	ctx context.Context
 	dir string
+	// viewport: capture what the screen shows, not the whole page (the
+	// printable draw records run to tens of thousands of pixels).
+	viewport bool
 }
 
 func (s shooter) shot(name string) {
 	if s.dir == "" {
 		return
 	}
-	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	capture := chromedp.FullScreenshot(100)
+	if s.viewport {
+		capture = chromedp.CaptureScreenshot()
+	}
+	png, err := chromedp.Run(s.ctx, capture)
 	if err != nil {
 		s.t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -131,7 +138,7 @@ func TestLoginImportFind(t *testing.T) {
 	run(t, context.Background(), password+"\n", "user", "add", "--db", db, "--role", "admin", "--login", "office", "--name", "市委主题教育办", "--password-stdin")
 	base := startServer(t, db)
 	ctx := browser(t)
-	s := shooter{t, ctx, screenshots()}
+	s := shooter{t, ctx, screenshots(), false}
 
 	csv := filepath.Join(dir, "扬州名录.csv")
 	os.WriteFile(csv, []byte("编码,名称,类型,上级编码,党员人数\n321002,广陵区,县市区,3210,1200\n3210,扬州市,市,,0\n321002001,东关街道,乡镇街道,321002,300\n,东关街道机关党支部,党支部,321002001,25\n"), 0o644)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -81,8 +82,13 @@ type DrawInfo struct {
 // campaign: a second draw with it is refused, so nobody can re-roll.
 func (tx *Tx) SaveDraw(ctx context.Context, campaign int64, kind string, rec *sampling.Record) (int64, error) {
 	var id int64
-	err := tx.queryRow(ctx, `INSERT INTO draws (campaign_id, label, kind, seed, kmin, actor, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, campaign, rec.Draw, kind, rec.Seed, rec.Kmin, tx.Actor.Login, tx.Now).Scan(&id)
+	allocations := ""
+	if len(rec.Allocations) > 0 {
+		b, _ := json.Marshal(rec.Allocations)
+		allocations = string(b)
+	}
+	err := tx.queryRow(ctx, `INSERT INTO draws (campaign_id, label, kind, seed, kmin, allocations, actor, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, campaign, rec.Draw, kind, rec.Seed, rec.Kmin, allocations, tx.Actor.Login, tx.Now).Scan(&id)
 	if err != nil {
 		return 0, tx.uniqueOr(err, "draw.label_used", "Label", rec.Draw)
 	}
@@ -127,13 +133,19 @@ func (tx *Tx) Draws(ctx context.Context, campaign int64) ([]DrawInfo, error) {
 // status (non-responses as "non_response:<reason>").
 func (tx *Tx) DrawRecord(ctx context.Context, id int64) (*DrawInfo, *sampling.Record, error) {
 	var d DrawInfo
-	err := tx.queryRow(ctx, `SELECT id, campaign_id, label, kind, seed, kmin, actor, created_at FROM draws WHERE id = $1`, id).
-		Scan(&d.ID, &d.Campaign, &d.Label, &d.Kind, &d.Seed, &d.Kmin, &d.Actor, &d.CreatedAt)
+	var allocations string
+	err := tx.queryRow(ctx, `SELECT id, campaign_id, label, kind, seed, kmin, allocations, actor, created_at FROM draws WHERE id = $1`, id).
+		Scan(&d.ID, &d.Campaign, &d.Label, &d.Kind, &d.Seed, &d.Kmin, &allocations, &d.Actor, &d.CreatedAt)
 	if err := scanOne(err, "draw.not_found"); err != nil {
 		return nil, nil, err
 	}
 	d.CreatedAt = d.CreatedAt.UTC()
 	rec := &sampling.Record{Algorithm: sampling.Algorithm, Seed: d.Seed, Draw: d.Label, CreatedAt: d.CreatedAt, Kmin: d.Kmin}
+	if allocations != "" {
+		if err := json.Unmarshal([]byte(allocations), &rec.Allocations); err != nil {
+			return nil, nil, pinggu.Internal(err)
+		}
+	}
 	var code string
 	tx.queryRow(ctx, "SELECT code FROM campaigns WHERE id = $1", d.Campaign).Scan(&code)
 	rec.Campaign = code

@@ -19,6 +19,7 @@ CREATE TABLE draws (
     kind        TEXT NOT NULL,
     seed        TEXT NOT NULL,
     kmin        INTEGER NOT NULL,
+    allocations TEXT NOT NULL DEFAULT '',
     actor       TEXT NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL,
     UNIQUE (campaign_id, label)
