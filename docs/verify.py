@@ -71,6 +71,12 @@ def allocate(record, group, target, shares):
 
 
 def verify(record, files):
+    parties = record.get("commit_reveal") or []
+    for p in parties:
+        if hashlib.sha256(f"{p['share']}|{p['salt']}".encode("utf-8")).hexdigest() != p["commitment"]:
+            return f"commit_reveal: {p['party']}'s share and salt do not match the commitment"
+    if parties and hashlib.sha256("|".join(p["share"] for p in parties).encode("utf-8")).hexdigest() != record["seed"]:
+        return "commit_reveal: the shares do not give the seed"
     quotas = {}
     for a in record.get("allocations") or []:
         got = allocate(record, a["group"], a["target"], a["shares"])

@@ -50,7 +50,8 @@ const drawHelp = `Usage:
 Draws the whole city's units from the frozen frames with pinggu-v1: in each
 county stratum the first k by ticket order (k by the campaign's rate and
 rounding), and every municipal unit. The seed is the dice digits of the
-public ceremony, at least 20. A label is used once per campaign: there is no
+public ceremony, at least 20; without --seed, the seed of the completed
+commit–reveal registered for the label (pinggu seed). A label is used once per campaign: there is no
 re-roll. The record (抽样记录) is printed as JSON, or written to --out.
 
 respondents is the second ceremony, with a fresh seed: from every drawn

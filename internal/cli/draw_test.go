@@ -159,3 +159,71 @@ func TestPythonVerifier(t *testing.T) {
 		t.Errorf("python verifier on a changed frame: %v %s", err, out)
 	}
 }
+
+func TestCommitReveal(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	reg, _ := demo.Registry()
+	os.WriteFile(filepath.Join(dir, "u.csv"), reg, 0o644)
+	for _, args := range [][]string{
+		{"import", "units", "--db", db, filepath.Join(dir, "u.csv")},
+		{"campaign", "create", "--db", db, "--code", "C", "--name", "评估", "--deadline", "self_report=2026-12-05", "--deadline", "unit_draw=2026-12-08",
+			"--deadline", "rosters=2026-12-12", "--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31"},
+		{"campaign", "publish", "--db", db, "--campaign", "C"},
+		{"frames", "freeze", "--db", db, "--campaign", "C"},
+	} {
+		if r := pinggu(t, "", args...); r.code != 0 {
+			t.Fatalf("%v: %s", args, r.err)
+		}
+	}
+	parties := [][3]string{{"市纪委", "7741", "salt-a"}, {"评估组", "20261126", "salt-b"}, {"党员代表", "9", "salt-c"}}
+	for _, p := range parties {
+		c := pinggu(t, "", "seed", "commitment", "--share", p[1], "--salt", p[2])
+		if r := pinggu(t, "", "seed", "commit", "--db", db, "--campaign", "C", "--label", "C-units", "--party", p[0], "--commitment", strings.TrimSpace(c.out)); r.code != 0 {
+			t.Fatalf("commit %s: %s", p[0], r.err)
+		}
+	}
+	if r := pinggu(t, "", "draw", "units", "--db", db, "--campaign", "C", "--label", "C-units"); r.code == 0 || !strings.Contains(r.err, "等待“市纪委”") {
+		t.Errorf("draw before the reveals: %+v", r)
+	}
+	if r := pinggu(t, "", "seed", "reveal", "--db", db, "--campaign", "C", "--label", "C-units", "--party", "市纪委", "--share", "7742", "--salt", "salt-a"); r.code == 0 {
+		t.Error("a share that does not match its commitment was accepted")
+	}
+	for _, p := range parties {
+		if r := pinggu(t, "", "seed", "reveal", "--db", db, "--campaign", "C", "--label", "C-units", "--party", p[0], "--share", p[1], "--salt", p[2]); r.code != 0 {
+			t.Fatalf("reveal %s: %s", p[0], r.err)
+		}
+	}
+	late := pinggu(t, "", "seed", "commitment", "--share", "1", "--salt", "x")
+	if r := pinggu(t, "", "seed", "commit", "--db", db, "--campaign", "C", "--label", "C-units", "--party", "迟到者", "--commitment", strings.TrimSpace(late.out)); r.code == 0 {
+		t.Error("a party joined after the reveals began")
+	}
+	rec := filepath.Join(dir, "r.json")
+	if r := pinggu(t, "", "draw", "units", "--db", db, "--campaign", "C", "--label", "C-units", "--out", rec); r.code != 0 {
+		t.Fatalf("draw with the revealed seed: %s", r.err)
+	}
+	if data, _ := os.ReadFile(rec); !strings.Contains(string(data), `"commit_reveal"`) {
+		t.Error("the record printed at the draw does not list the parties")
+	}
+	zipPath := filepath.Join(dir, "f.zip")
+	pinggu(t, "", "frames", "export", "--db", db, "--campaign", "C", "--out", zipPath)
+	stored := filepath.Join(dir, "stored.json")
+	pinggu(t, "", "draw", "record", "--db", db, "--campaign", "C", "--label", "C-units", "--out", stored)
+	data, _ := os.ReadFile(stored)
+	if !strings.Contains(string(data), `"commit_reveal"`) || !strings.Contains(string(data), "党员代表") {
+		t.Fatal("the record does not list the parties")
+	}
+	if r := pinggu(t, "", "verify", stored, zipPath); r.code != 0 {
+		t.Errorf("verify: %s", r.out)
+	}
+	if python, err := exec.LookPath("python3"); err == nil {
+		if out, err := exec.Command(python, "../../docs/verify.py", stored, zipPath).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "match" {
+			t.Errorf("python: %v %s", err, out)
+		}
+		tampered := strings.Replace(string(data), `"share": "9"`, `"share": "8"`, 1)
+		os.WriteFile(stored, []byte(tampered), 0o644)
+		if out, _ := exec.Command(python, "../../docs/verify.py", stored, zipPath).CombinedOutput(); !strings.Contains(string(out), "commit_reveal") {
+			t.Errorf("python on a tampered share: %s", out)
+		}
+	}
+}

@@ -123,6 +123,14 @@ func drawable(c *pinggu.Campaign) error {
 // municipal unit. Each frozen frame is checked against its hash first, so
 // a frame changed after freezing stops the draw.
 func Units(ctx context.Context, db *store.DB, actor store.Actor, campaign *pinggu.Campaign, seed, label string) (*sampling.Record, error) {
+	var parties []sampling.Party
+	if seed == "" {
+		// No dice: the seed of a completed commit–reveal for this label.
+		var err error
+		if seed, parties, err = RevealedSeed(ctx, db, campaign, label); err != nil {
+			return nil, err
+		}
+	}
 	if err := sampling.CheckSeed(seed); err != nil {
 		return nil, err
 	}
@@ -156,7 +164,7 @@ func Units(ctx context.Context, db *store.DB, actor store.Actor, campaign *pingg
 		if rec, err = sampling.Draw(seed, label, campaign.Settings.Kmin, strata); err != nil {
 			return err
 		}
-		rec.Campaign = campaign.Code
+		rec.Campaign, rec.CommitReveal = campaign.Code, parties
 		_, err = tx.SaveDraw(ctx, campaign.ID, KindUnits, rec)
 		return err
 	})
@@ -177,4 +185,22 @@ func WriteFramesZip(w io.Writer, frames []store.Frame) error {
 		}
 	}
 	return zw.Close()
+}
+
+// RevealedSeed returns the seed of the commit–reveal registered for label,
+// refusing while no party registered or any has yet to reveal.
+func RevealedSeed(ctx context.Context, db *store.DB, c *pinggu.Campaign, label string) (string, []sampling.Party, error) {
+	var parties []sampling.Party
+	if err := db.View(ctx, func(tx *store.Tx) (err error) { parties, err = tx.SeedParties(ctx, c.ID, label); return }); err != nil {
+		return "", nil, err
+	}
+	if len(parties) == 0 {
+		return "", nil, pinggu.Invalid("sampling.invalid", []pinggu.Problem{pinggu.NewProblem(0, "seed", "seed.none")})
+	}
+	for _, p := range parties {
+		if p.Share == "" {
+			return "", nil, pinggu.Errorf(pinggu.EConflict, "seed.waiting", "Party", p.Party)
+		}
+	}
+	return sampling.RevealedSeed(parties), parties, nil
 }

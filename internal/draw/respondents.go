@@ -21,6 +21,13 @@ const KindRespondents = "respondents"
 // Units without a frozen roster are left out and returned, for a later
 // draw under another label.
 func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign, seed, label string) (*sampling.Record, []pinggu.Unit, error) {
+	var parties []sampling.Party
+	if seed == "" {
+		var err error
+		if seed, parties, err = RevealedSeed(ctx, db, c, label); err != nil {
+			return nil, nil, err
+		}
+	}
 	if err := sampling.CheckSeed(seed); err != nil {
 		return nil, nil, err
 	}
@@ -107,7 +114,7 @@ func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu
 		if rec, err = sampling.Draw(seed, label, c.Settings.Kmin, strata); err != nil {
 			return err
 		}
-		rec.Campaign, rec.Allocations = c.Code, sortAllocations(allocations)
+		rec.Campaign, rec.Allocations, rec.CommitReveal = c.Code, sortAllocations(allocations), parties
 		_, err = tx.SaveDraw(ctx, c.ID, KindRespondents, rec)
 		return err
 	})

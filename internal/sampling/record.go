@@ -80,6 +80,9 @@ type Record struct {
 	Campaign  string    `json:"campaign,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	Kmin      int       `json:"kmin"`
+	// CommitReveal lists the parties whose shares made the seed, when the
+	// seed came from a commit–reveal rather than dice.
+	CommitReveal []Party `json:"commit_reveal,omitempty"`
 	// Allocations, in a respondent draw, spread each county's target over
 	// its units; their strata have the rule "quota".
 	Allocations []Allocation    `json:"allocations,omitempty"`
@@ -177,6 +180,16 @@ func (m *Mismatch) Error() string { return m.Stratum + ": " + m.What }
 func Verify(rec *Record, frames map[string][]byte) *Mismatch {
 	if rec.Algorithm != Algorithm {
 		return &Mismatch{"", "algorithm is " + rec.Algorithm + ", not " + Algorithm}
+	}
+	if len(rec.CommitReveal) > 0 {
+		for _, p := range rec.CommitReveal {
+			if Commitment(p.Share, p.Salt) != p.Commitment {
+				return &Mismatch{"commit_reveal", p.Party + "'s share and salt do not match the commitment"}
+			}
+		}
+		if s := RevealedSeed(rec.CommitReveal); s != rec.Seed {
+			return &Mismatch{"commit_reveal", "the shares give the seed " + s + ", not " + rec.Seed}
+		}
 	}
 	quota := map[string]int{}
 	for _, a := range rec.Allocations {

@@ -62,8 +62,12 @@ func ascii(s string) bool {
 	return true
 }
 
-// CheckSeed refuses a dice seed that is not at least MinSeedDigits digits.
+// CheckSeed refuses a dice seed that is not at least MinSeedDigits digits
+// (a commit–reveal seed, 64 lowercase hex digits, is accepted as it is).
 func CheckSeed(seed string) error {
+	if isHexSeed(seed) {
+		return nil
+	}
 	digits := len(seed) >= MinSeedDigits
 	for _, r := range seed {
 		digits = digits && r >= '0' && r <= '9'

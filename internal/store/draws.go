@@ -146,6 +146,13 @@ func (tx *Tx) DrawRecord(ctx context.Context, id int64) (*DrawInfo, *sampling.Re
 			return nil, nil, pinggu.Internal(err)
 		}
 	}
+	parties, err := tx.SeedParties(ctx, d.Campaign, d.Label)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(parties) > 0 && sampling.RevealedSeed(parties) == d.Seed {
+		rec.CommitReveal = parties
+	}
 	var code string
 	tx.queryRow(ctx, "SELECT code FROM campaigns WHERE id = $1", d.Campaign).Scan(&code)
 	rec.Campaign = code

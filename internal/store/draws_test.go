@@ -75,7 +75,10 @@ func TestDrawsAndRosters(t *testing.T) {
 		}
 		first, fourth := resp.Strata[0].Order[0].ID, resp.Strata[0].Order[3].ID
 		var next string
-		if err := db.Update(ctx, cli, func(tx *store.Tx) (err error) { next, err = tx.Replace(ctx, respID, "M001", first, "refused", ""); return }); err != nil || next != fourth {
+		if err := db.Update(ctx, cli, func(tx *store.Tx) (err error) {
+			next, err = tx.Replace(ctx, respID, "M001", first, "refused", "")
+			return
+		}); err != nil || next != fourth {
 			t.Errorf("replacement released %q (%v), want %q", next, err, fourth)
 		}
 		db.View(ctx, func(tx *store.Tx) error {

@@ -49,7 +49,25 @@ CREATE TABLE draw_entries (
     PRIMARY KEY (draw_id, stratum, rank)
 );
 
+-- Commit–reveal seeds: each party registers SHA-256(share|salt) before
+-- anything is revealed; the seed is the SHA-256 of the shares joined by "|"
+-- in registration order.
+CREATE TABLE seed_parties (
+    campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
+    label       TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    party       TEXT NOT NULL,
+    commitment  TEXT NOT NULL,
+    share       TEXT NOT NULL DEFAULT '',
+    salt        TEXT NOT NULL DEFAULT '',
+    committed_at TIMESTAMPTZ NOT NULL,
+    revealed_at TIMESTAMPTZ,
+    PRIMARY KEY (campaign_id, label, position),
+    UNIQUE (campaign_id, label, party)
+);
+
 -- +goose Down
+DROP TABLE seed_parties;
 DROP TABLE draw_entries;
 DROP TABLE draw_strata;
 DROP TABLE draws;
