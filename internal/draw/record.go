@@ -37,7 +37,7 @@ func WriteRecordXLSX(w io.Writer, rec *sampling.Record, names map[string]map[str
 	head := [][]string{{"算法", rec.Algorithm}, {"种子", rec.Seed}, {"抽样标签", rec.Draw}, {"评估工作", rec.Campaign},
 		{"抽样时间（UTC）", rec.CreatedAt.Format("2006-01-02 15:04:05")}, {"每层最少", strconv.Itoa(rec.Kmin)}}
 	return tabular.WriteWorkbook(w, []tabular.Sheet{
-		{Name: "抽样层", Header: []string{"层", "总数n", "规则", "比例%", "抽取k", "抽样框SHA-256"}, Rows: summary},
+		{Name: "抽样层", Header: []string{"层", "总数n", "规则", "比例%（配额）", "抽取k", "抽样框SHA-256"}, Rows: summary},
 		{Name: "抽样顺序", Header: []string{"层", "顺序", "编号", "名称", "状态", "签号（ticket）"}, Rows: order},
 		{Name: "说明", Header: []string{"项目", "内容"}, Rows: head},
 	})
