@@ -98,6 +98,7 @@ var permissionRows = map[string]access{
 	"POST /campaigns/{cid}/units/{id}/roster":              rosterUpload,
 	"POST /campaigns/{cid}/units/{id}/roster/confirm":      rosterUpload,
 	"POST /campaigns/{cid}/units/{id}/roster/freeze":       rosterFreeze,
+	"POST /campaigns/{cid}/units/{id}/interviewees":        rosterFreeze,
 	"GET /frameworks":                                      everyone,
 	"POST /frameworks/import":                              adminOnly,
 	"GET /frameworks/{fid}":                                everyone,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"pinggu"
 	"pinggu/internal/draw"
@@ -104,6 +105,9 @@ type rosterView struct {
 	CanUpload bool
 	CanFreeze bool
 }
+
+// Categories feeds the symposium form.
+func (v rosterView) Categories() []string { return pinggu.RosterCategories }
 
 func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	cp, err := s.campaignOf(r, c)
@@ -216,4 +220,43 @@ func (s *Server) rosterFreeze(w http.ResponseWriter, r *http.Request, c *reqCtx)
 	}
 	s.setFlash(r, "ok", c.L.T("roster.frozen_ok", "Unit", unit.Name, "Size", rs.Size, "Hash", rs.SHA256))
 	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/units/"+itoa(unit.ID)+"/roster")
+}
+
+// intervieweeDraw is a symposium's draw, run by the unit's group from its
+// frozen roster with a fresh seed: a quota per category.
+func (s *Server) intervieweeDraw(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	cp, err := s.campaignOf(r, c)
+	if err != nil {
+		return err
+	}
+	unit := c.Unit.Unit
+	r.ParseForm()
+	quotas := map[string]int{}
+	var ps []pinggu.Problem
+	for _, cat := range pinggu.RosterCategories {
+		v := strings.TrimSpace(r.PostFormValue("quota." + cat))
+		if v == "" || v == "0" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			ps = append(ps, pinggu.NewProblem(0, cat, "field.not_integer", "Value", v))
+			continue
+		}
+		quotas[cat] = n
+	}
+	seed := strings.Join(strings.Fields(r.PostFormValue("seed")), "")
+	label := strings.TrimSpace(r.PostFormValue("label"))
+	if len(ps) > 0 {
+		err = pinggu.Invalid("draw.invalid", ps)
+	} else {
+		_, err = draw.Interviewees(r.Context(), s.db, store.ActorOf(c.User), cp, &unit, seed, label, quotas)
+	}
+	if err != nil {
+		return s.rosterFailed(w, r, c, cp, rosterView{}, err)
+	}
+	var draws []store.DrawInfo
+	s.db.View(r.Context(), func(tx *store.Tx) (err error) { draws, err = tx.Draws(r.Context(), cp.ID); return })
+	s.setFlash(r, "ok", c.L.T("draw.saved", "Label", label))
+	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/draws/"+itoa(draws[len(draws)-1].ID))
 }

@@ -138,4 +138,19 @@ func TestRosterThroughTheWeb(t *testing.T) {
 	if got := rec.Strata[0].Order; got[0].Status != "non_response:no_answer_3_attempts" || got[st.K].Status != "released" {
 		t.Errorf("after replacement: %s / %s", got[0].Status, got[st.K].Status)
 	}
+
+	// A symposium: 5 members drawn by the group with a fresh seed.
+	res, _ = f.doAs(evaluator, "POST", "/campaigns/"+cid+"/units/"+own+"/interviewees",
+		url.Values{"quota.党员": {"5"}, "seed": {"31313131313131313131"}, "label": {"symposium-1"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("symposium draw: %d", res.StatusCode)
+	}
+	f.db.View(ctx, func(tx *store.Tx) error {
+		ds, _ := tx.Draws(ctx, f.campaigns["published"].ID)
+		_, rec, _ = tx.DrawRecord(ctx, ds[len(ds)-1].ID)
+		return nil
+	})
+	if rec.Strata[0].Stratum != "321002001/党员" || rec.Strata[0].K != 5 {
+		t.Errorf("symposium stratum = %s k=%d", rec.Strata[0].Stratum, rec.Strata[0].K)
+	}
 }

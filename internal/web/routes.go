@@ -84,6 +84,7 @@ func (s *Server) routes() []route {
 		{"POST", "/campaigns/{cid}/units/{id}/roster", pinggu.PermRosterUpload, true, s.rosterUpload},
 		{"POST", "/campaigns/{cid}/units/{id}/roster/confirm", pinggu.PermRosterUpload, true, s.rosterConfirm},
 		{"POST", "/campaigns/{cid}/units/{id}/roster/freeze", pinggu.PermRosterFreeze, true, s.rosterFreeze},
+		{"POST", "/campaigns/{cid}/units/{id}/interviewees", pinggu.PermRosterFreeze, true, s.intervieweeDraw},
 
 		{"GET", "/frameworks", pinggu.PermCampaignView, false, s.frameworkList},
 		{"POST", "/frameworks/import", pinggu.PermCampaignSetup, false, s.frameworkImport},
