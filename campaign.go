@@ -134,9 +134,12 @@ type Settings struct {
 	Kmin       int                `json:"kmin"`
 	// MinCounty is the least number of respondents per county (≥ 100 in the
 	// plan); MinMunicipal per municipal unit (≥ 30, everyone if fewer).
-	MinCounty    int            `json:"min_county"`
-	MinMunicipal int            `json:"min_municipal"`
-	Deadlines    map[Stage]Date `json:"deadlines"`
+	MinCounty    int `json:"min_county"`
+	MinMunicipal int `json:"min_municipal"`
+	// RosterMinShare is the percentage of a unit's headcount that the Party
+	// members on its roster must reach before it is frozen without a reason.
+	RosterMinShare int            `json:"roster_min_share,omitempty"`
+	Deadlines      map[Stage]Date `json:"deadlines"`
 }
 
 // DefaultSettings are the plan's figures where it gives them; the rates it
@@ -150,7 +153,7 @@ func DefaultSettings() Settings {
 			KindTownship:   {Pct: 30, Rule: RoundAtLeast},
 			KindBranch:     {Pct: 10, Rule: RoundAbout},
 		},
-		Kmin: 1, MinCounty: 100, MinMunicipal: 30,
+		Kmin: 1, MinCounty: 100, MinMunicipal: 30, RosterMinShare: DefaultMinShare,
 		Deadlines: map[Stage]Date{},
 	}
 }
@@ -203,6 +206,9 @@ func (c *Campaign) Validate(frameworks map[int64]Audience, complete bool) []Prob
 	}
 	if s.MinMunicipal < 1 || s.MinMunicipal > 100000 {
 		add("min_municipal", "campaign.min_range", "Value", s.MinMunicipal)
+	}
+	if s.RosterMinShare < 0 || s.RosterMinShare > 100 {
+		add("roster_min_share", "campaign.share_range", "Value", s.RosterMinShare)
 	}
 	for _, k := range EvaluatedKinds {
 		id, ok := s.Frameworks[k]
@@ -284,3 +290,11 @@ func (c *Campaign) CheckTransition(to CampaignState) error {
 
 // Due returns the deadline of stage, "" when unset.
 func (s Settings) Due(stage Stage) Date { return s.Deadlines[stage] }
+
+// MinShare is RosterMinShare, or DefaultMinShare when unset.
+func (s Settings) MinShare() int {
+	if s.RosterMinShare == 0 {
+		return DefaultMinShare
+	}
+	return s.RosterMinShare
+}

@@ -15,7 +15,7 @@ import (
 
 const rosterHelp = `Usage:
   pinggu roster upload --campaign C --unit U [--dry-run] FILE
-  pinggu roster freeze --campaign C --unit U [--reason TEXT] [--min-share 80]
+  pinggu roster freeze --campaign C --unit U [--reason TEXT] [--min-share PCT]
   pinggu roster list --campaign C
   pinggu roster purge --campaign C
 
@@ -36,7 +36,7 @@ func runRoster(e *env, args []string) error {
 	unitID := fs.String("unit", "", "unit code")
 	dry := fs.Bool("dry-run", false, "check the file only")
 	reason := fs.String("reason", "", "why an incomplete roster is frozen anyway")
-	minShare := fs.Int("min-share", pinggu.DefaultMinShare, "least share of the headcount, in percent, before a reason is needed")
+	minShare := fs.Int("min-share", 0, "least share of the headcount, in percent, before a reason is needed (default: the campaign's setting, 80)")
 	db, err := e.begin(fs, dsn, args, "upload", "freeze", "list", "purge")
 	if err != nil {
 		return err
@@ -47,6 +47,9 @@ func runRoster(e *env, args []string) error {
 		return err
 	}
 	ctx := e.ctx
+	if *minShare == 0 {
+		*minShare = c.Settings.MinShare()
+	}
 	switch args[0] {
 	case "upload", "freeze":
 		u, err := unitByElementID(e, db, *unitID)

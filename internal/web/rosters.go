@@ -62,7 +62,7 @@ func (s *Server) rosterList(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 			}
 			row := rosterRow{Unit: u, ID: id, Roster: byUnit[u.ID], Complete: true}
 			if row.Roster != nil {
-				row.Complete = pinggu.Complete(row.Roster.Members, u.Headcount, pinggu.DefaultMinShare)
+				row.Complete = pinggu.Complete(row.Roster.Members, u.Headcount, cp.Settings.MinShare())
 			}
 			if !row.Complete {
 				v.Short++
@@ -118,7 +118,7 @@ func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 }
 
 func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, c *reqCtx, cp *pinggu.Campaign, status int, v rosterView) error {
-	v.Page, v.Campaign, v.Unit, v.MinShare = s.page(w, r, c), cp, c.Unit.Unit, pinggu.DefaultMinShare
+	v.Page, v.Campaign, v.Unit, v.MinShare = s.page(w, r, c), cp, c.Unit.Unit, cp.Settings.MinShare()
 	v.CanUpload = pinggu.Authorize(c.User, pinggu.PermRosterUpload, c.Unit) == nil
 	v.CanFreeze = pinggu.Authorize(c.User, pinggu.PermRosterFreeze, c.Unit) == nil
 	err := s.db.View(r.Context(), func(tx *store.Tx) error {
@@ -210,11 +210,7 @@ func (s *Server) rosterFreeze(w http.ResponseWriter, r *http.Request, c *reqCtx)
 		return err
 	}
 	unit := c.Unit.Unit
-	minShare := pinggu.DefaultMinShare
-	if n, err := strconv.Atoi(r.PostFormValue("min_share")); err == nil && n > 0 && n <= 100 {
-		minShare = n
-	}
-	rs, err := roster.Freeze(r.Context(), s.db, store.ActorOf(c.User), cp, &unit, r.PostFormValue("reason"), minShare)
+	rs, err := roster.Freeze(r.Context(), s.db, store.ActorOf(c.User), cp, &unit, r.PostFormValue("reason"), cp.Settings.MinShare())
 	if err != nil {
 		return s.rosterFailed(w, r, c, cp, rosterView{}, err)
 	}
