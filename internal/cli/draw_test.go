@@ -129,23 +129,8 @@ func TestPythonVerifier(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 is not installed")
 	}
-	dir := t.TempDir()
-	db := filepath.Join(dir, "p.db")
-	reg, _ := demo.Registry()
-	os.WriteFile(filepath.Join(dir, "u.csv"), reg, 0o644)
-	for _, args := range [][]string{
-		{"import", "units", "--db", db, filepath.Join(dir, "u.csv")},
-		{"campaign", "create", "--db", db, "--code", "C", "--name", "评估", "--deadline", "self_report=2026-12-05", "--deadline", "unit_draw=2026-12-08",
-			"--deadline", "rosters=2026-12-12", "--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31"},
-		{"campaign", "publish", "--db", db, "--campaign", "C"},
-		{"frames", "freeze", "--db", db, "--campaign", "C"},
-		{"frames", "export", "--db", db, "--campaign", "C", "--out", filepath.Join(dir, "f.zip")},
-		{"draw", "units", "--db", db, "--campaign", "C", "--seed", "98765432109876543210", "--label", "C-units", "--out", filepath.Join(dir, "r.json")},
-	} {
-		if r := pinggu(t, "", args...); r.code != 0 {
-			t.Fatalf("%v: %s", args, r.err)
-		}
-	}
+	dir, db, _ := drawnCity(t)
+	run(t, [][]string{{"frames", "export", "--db", db, "--campaign", "C", "--out", filepath.Join(dir, "f.zip")}})
 	out, err := exec.Command(python, "../../docs/verify.py", filepath.Join(dir, "r.json"), filepath.Join(dir, "f.zip")).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "match" {
 		t.Fatalf("python verifier: %v %s", err, out)
@@ -161,21 +146,8 @@ func TestPythonVerifier(t *testing.T) {
 }
 
 func TestCommitReveal(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "p.db")
-	reg, _ := demo.Registry()
-	os.WriteFile(filepath.Join(dir, "u.csv"), reg, 0o644)
-	for _, args := range [][]string{
-		{"import", "units", "--db", db, filepath.Join(dir, "u.csv")},
-		{"campaign", "create", "--db", db, "--code", "C", "--name", "评估", "--deadline", "self_report=2026-12-05", "--deadline", "unit_draw=2026-12-08",
-			"--deadline", "rosters=2026-12-12", "--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31"},
-		{"campaign", "publish", "--db", db, "--campaign", "C"},
-		{"frames", "freeze", "--db", db, "--campaign", "C"},
-	} {
-		if r := pinggu(t, "", args...); r.code != 0 {
-			t.Fatalf("%v: %s", args, r.err)
-		}
-	}
+	dir, db := publishedCity(t)
+	run(t, [][]string{{"frames", "freeze", "--db", db, "--campaign", "C"}})
 	parties := [][3]string{{"市纪委", "7741", "salt-a"}, {"评估组", "20261126", "salt-b"}, {"党员代表", "9", "salt-c"}}
 	for _, p := range parties {
 		c := pinggu(t, "", "seed", "commitment", "--share", p[1], "--salt", p[2])

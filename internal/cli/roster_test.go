@@ -14,25 +14,41 @@ import (
 	"pinggu/internal/sampling"
 )
 
-// drawnCity imports the demo registry, publishes a campaign and draws its
-// units, returning the database and the record.
-func drawnCity(t *testing.T) (string, string, sampling.Record) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "p.db")
+// publishedCity imports the demo registry into a fresh database and
+// publishes a campaign "C" with every deadline set.
+func publishedCity(t *testing.T) (dir, db string) {
+	t.Helper()
+	dir = t.TempDir()
+	db = filepath.Join(dir, "p.db")
 	reg, _ := demo.Registry()
 	os.WriteFile(filepath.Join(dir, "u.csv"), reg, 0o644)
-	for _, args := range [][]string{
+	run(t, [][]string{
 		{"import", "units", "--db", db, filepath.Join(dir, "u.csv")},
 		{"campaign", "create", "--db", db, "--code", "C", "--name", "评估", "--deadline", "self_report=2026-12-05", "--deadline", "unit_draw=2026-12-08",
 			"--deadline", "rosters=2026-12-12", "--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31"},
 		{"campaign", "publish", "--db", db, "--campaign", "C"},
-		{"frames", "freeze", "--db", db, "--campaign", "C"},
-		{"draw", "units", "--db", db, "--campaign", "C", "--seed", "98765432109876543210", "--label", "C-units", "--out", filepath.Join(dir, "r.json")},
-	} {
+	})
+	return dir, db
+}
+
+// run runs each command and stops the test at the first failure.
+func run(t *testing.T, commands [][]string) {
+	t.Helper()
+	for _, args := range commands {
 		if r := pinggu(t, "", args...); r.code != 0 {
 			t.Fatalf("%v: %s", args, r.err)
 		}
 	}
+}
+
+// drawnCity is publishedCity with the frames frozen and the units drawn;
+// it returns the record too.
+func drawnCity(t *testing.T) (string, string, sampling.Record) {
+	dir, db := publishedCity(t)
+	run(t, [][]string{
+		{"frames", "freeze", "--db", db, "--campaign", "C"},
+		{"draw", "units", "--db", db, "--campaign", "C", "--seed", "98765432109876543210", "--label", "C-units", "--out", filepath.Join(dir, "r.json")},
+	})
 	var rec sampling.Record
 	data, _ := os.ReadFile(filepath.Join(dir, "r.json"))
 	json.Unmarshal(data, &rec)
