@@ -304,3 +304,30 @@ func TestInterviewees(t *testing.T) {
 		t.Errorf("empty category: %+v", r)
 	}
 }
+
+func TestCodesIssue(t *testing.T) {
+	dir, db, _ := drawnCity(t)
+	out := filepath.Join(dir, "codes.csv")
+	r := pinggu(t, "", "codes", "issue", "--db", db, "--campaign", "C", "--unit", "M001", "--n", "30", "--out", out)
+	if r.code != 0 || !strings.Contains(r.out, "30 个测评码") {
+		t.Fatalf("codes issue: %+v", r)
+	}
+	data, _ := os.ReadFile(out)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 31 || !strings.Contains(lines[1], "/s/") {
+		t.Fatalf("codes file: %d lines: %q", len(lines), lines[1])
+	}
+	code := strings.TrimPrefix(strings.Split(strings.Split(lines[1], ",")[1], "/s/")[1], "")
+	raw, _ := sql.Open("sqlite", db)
+	var n int
+	raw.QueryRow("SELECT COUNT(*) FROM survey_codes WHERE hash LIKE '%" + strings.TrimSpace(code) + "%'").Scan(&n)
+	var stored int
+	raw.QueryRow("SELECT COUNT(*) FROM survey_codes").Scan(&stored)
+	raw.Close()
+	if n != 0 || stored != 30 {
+		t.Errorf("codes stored in clear (%d) or not stored (%d)", n, stored)
+	}
+	if r := pinggu(t, "", "codes", "issue", "--db", db, "--campaign", "C", "--unit", "M001", "--n", "0", "--out", out); r.code == 0 {
+		t.Error("zero codes accepted")
+	}
+}

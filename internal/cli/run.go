@@ -48,6 +48,7 @@ func commands() []command {
 		{"seed", "commit–reveal seeds: seed commitment|commit|reveal|show", runSeed},
 		{"draw", "the public draws: draw units|respondents|interviewees|replace|record", runDraw},
 		{"roster", "rosters of sampled units: roster upload|freeze|list|purge", runRoster},
+		{"codes", "one-time survey codes: codes issue", runCodes},
 		{"verify", "recompute a draw from its record and frames: verify RECORD.json FRAMES", runVerify},
 		{"audit", "check or list the audit log: audit verify|list", runAudit},
 		{"version", "print the version", runVersion},

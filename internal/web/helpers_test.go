@@ -203,3 +203,6 @@ func (f *fixture) send(r *http.Request) (*http.Response, string) {
 	b, _ := io.ReadAll(res.Body)
 	return res, string(b)
 }
+
+// slogTo is a text logger writing to w, for tests that read the log.
+func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }

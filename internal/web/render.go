@@ -119,7 +119,11 @@ func parseTemplates() (map[string]*template.Template, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", f)
+		files := []string{"templates/layout.html", f}
+		if strings.HasPrefix(name, "survey") {
+			files = []string{f} // the respondent's pages stand alone: no menus, no session
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, files...)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
@@ -135,7 +139,11 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, v any) e
 		return pinggu.Internal(fmt.Errorf("no template %q", name))
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	root := "layout"
+	if strings.HasPrefix(name, "survey") {
+		root = "survey"
+	}
+	if err := t.ExecuteTemplate(&buf, root, v); err != nil {
 		return pinggu.Internal(fmt.Errorf("render %s: %w", name, err))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -30,6 +30,10 @@ func (s *Server) routes() []route {
 		{"GET", "/login", pinggu.PermPublic, false, s.loginPage},
 		{"POST", "/login", pinggu.PermPublic, false, s.login},
 		{"POST", "/logout", pinggu.PermPublic, false, s.logout},
+		{"GET", "/s", pinggu.PermPublic, false, s.surveyStart},
+		{"POST", "/s", pinggu.PermPublic, false, s.surveyCode},
+		{"GET", "/s/{code}", pinggu.PermPublic, false, s.surveyPage},
+		{"POST", "/s/{code}", pinggu.PermPublic, false, s.surveySubmit},
 
 		{"GET", "/{$}", pinggu.PermSelf, false, s.home},
 		{"GET", "/units", pinggu.PermRegistryView, false, s.unitTree},

@@ -44,6 +44,9 @@ type Server struct {
 	metrics  *metrics
 	loc      *time.Location
 	handler  http.Handler
+	// Survey code attempts are throttled per client and overall; the
+	// limiters key on the address only, never on a code.
+	codeClients, codeGlobal *auth.Limiter
 }
 
 func init() { gob.Register(flash{}) }
@@ -68,7 +71,8 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: db, log: log, cfg: cfg, cat: cat, auth: auth.New(db), loc: loc, metrics: newMetrics()}
+	s := &Server{db: db, log: log, cfg: cfg, cat: cat, auth: auth.New(db), loc: loc, metrics: newMetrics(),
+		codeClients: auth.NewLimiter(30, 10*time.Minute), codeGlobal: auth.NewLimiter(2000, time.Minute)}
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
 	}

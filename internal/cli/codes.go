@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"pinggu"
+	"pinggu/internal/survey"
+	"pinggu/internal/tabular"
+)
+
+const codesHelp = `Usage: pinggu codes issue --campaign C --unit U --n N [--category 党员] --out FILE.xlsx|FILE.csv
+
+Issues N one-time survey codes (测评码) for a unit, optionally bound to a
+respondent category, and writes them once — for SMS or printing — with the
+link /s/<code>. pinggu keeps only their keyed hashes: a lost file cannot be
+recovered, only voided and issued again. --base sets the address printed in
+the links (default http://127.0.0.1:8080).`
+
+func runCodes(e *env, args []string) error {
+	fs := newFlags(e, "codes", codesHelp)
+	dsn := dbFlag(e, fs, "pinggu.db")
+	code := fs.String("campaign", "", "campaign code")
+	unitID := fs.String("unit", "", "unit code")
+	n := fs.Int("n", 0, "number of codes")
+	category := fs.String("category", "", "respondent category the codes are bound to")
+	out := fs.String("out", "", "output file (.xlsx or .csv)")
+	base := fs.String("base", "http://127.0.0.1:8080", "the server's address, for the links")
+	db, err := e.begin(fs, dsn, args, "issue")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if !strings.HasSuffix(*out, ".xlsx") && !strings.HasSuffix(*out, ".csv") {
+		return pinggu.Invalid("survey.invalid", []pinggu.Problem{pinggu.NewProblem(0, "out", "survey.out_format")})
+	}
+	c, err := campaignByCode(e, db, *code)
+	if err != nil {
+		return err
+	}
+	u, err := unitByElementID(e, db, *unitID)
+	if err != nil {
+		return err
+	}
+	codes, err := survey.Issue(e.ctx, db, e.actor(), c, u, *category, *n)
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, len(codes))
+	for i, c := range codes {
+		rows[i] = []string{pinggu.FormatCode(c), strings.TrimRight(*base, "/") + "/s/" + c, u.Name, *category}
+	}
+	header := []string{"测评码", "链接", "单位", "类别"}
+	f, err := os.Create(*out)
+	if err != nil {
+		return pinggu.Internal(err)
+	}
+	defer f.Close()
+	var w io.Writer = f
+	if strings.HasSuffix(*out, ".xlsx") {
+		err = tabular.WriteXLSX(w, "测评码", header, rows)
+	} else {
+		err = tabular.WriteCSV(w, header, rows)
+	}
+	if err != nil {
+		return pinggu.Internal(err)
+	}
+	fmt.Fprintln(e.stdout, e.l.T("survey.issued", "N", len(codes), "Unit", u.Name, "File", *out))
+	return nil
+}

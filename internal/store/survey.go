@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"pinggu"
+)
+
+const secretKey = "survey.secret"
+
+// SurveySecret returns the server's key for code hashes, creating it on
+// first use. It lives in the database, never in the repository.
+func (tx *Tx) SurveySecret(ctx context.Context) ([]byte, error) {
+	s, err := tx.Setting(ctx, secretKey)
+	if err != nil {
+		return nil, err
+	}
+	if s == "" {
+		if !tx.writing {
+			return nil, pinggu.Internal(errNoSecret{})
+		}
+		b := make([]byte, 32)
+		rand.Read(b)
+		s = hex.EncodeToString(b)
+		if err := tx.SetSetting(ctx, secretKey, s); err != nil {
+			return nil, err
+		}
+	}
+	return hex.DecodeString(s)
+}
+
+type errNoSecret struct{}
+
+func (errNoSecret) Error() string { return "no survey secret yet" }
+
+// CodeInfo is what a code's hash unlocks: its binding and state.
+type CodeInfo struct {
+	Campaign int64
+	Unit     int64
+	Category string
+	State    string
+}
+
+// IssueCodes stores a batch of code hashes bound to a campaign, a unit and
+// optionally a category. The audit row records the count, not the codes.
+func (tx *Tx) IssueCodes(ctx context.Context, campaign, unit int64, category, batch string, hashes []string) error {
+	for _, h := range hashes {
+		if _, err := tx.exec(ctx, `INSERT INTO survey_codes (hash, campaign_id, unit_id, category, batch, state)
+			VALUES ($1, $2, $3, $4, $5, $6)`, h, campaign, unit, category, batch, pinggu.CodeIssued); err != nil {
+			return err
+		}
+	}
+	return tx.Audit(ctx, "codes.issue", "unit", unit, nil, map[string]any{"campaign": campaign, "batch": batch, "n": len(hashes), "category": category})
+}
+
+// Code returns what the code with hash is bound to.
+func (tx *Tx) Code(ctx context.Context, hash string) (*CodeInfo, error) {
+	var c CodeInfo
+	err := tx.queryRow(ctx, "SELECT campaign_id, unit_id, category, state FROM survey_codes WHERE hash = $1", hash).
+		Scan(&c.Campaign, &c.Unit, &c.Category, &c.State)
+	if err := scanOne(err, "survey.code_unknown"); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Submit spends the code and stores the response in one transaction, so
+// that any number of concurrent submits of one code store one response. It
+// returns the code's state before: "spent" means the response was already
+// received and nothing was stored. No audit row is written: it would order
+// and time the responses.
+func (tx *Tx) Submit(ctx context.Context, hash string, r *pinggu.Response) (string, error) {
+	res, err := tx.exec(ctx, "UPDATE survey_codes SET state = $1 WHERE hash = $2 AND state = $3", pinggu.CodeSpent, hash, pinggu.CodeIssued)
+	if err != nil {
+		return "", err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		c, err := tx.Code(ctx, hash)
+		if err != nil {
+			return "", err
+		}
+		return c.State, nil
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	r.ID = hex.EncodeToString(b)
+	answers, _ := json.Marshal(r.Answers)
+	_, err = tx.exec(ctx, `INSERT INTO responses (id, campaign_id, unit_id, category, channel, day, answers, overall, comment)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.CampaignID, r.UnitID, r.Category, r.Channel, r.Day, string(answers), r.Overall, r.Comment)
+	return pinggu.CodeIssued, err
+}
+
+// CountResponses returns the number of responses of a unit.
+func (tx *Tx) CountResponses(ctx context.Context, campaign, unit int64) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, "SELECT COUNT(*) FROM responses WHERE campaign_id = $1 AND unit_id = $2", campaign, unit).Scan(&n)
+	if err != nil {
+		return 0, pinggu.Internal(err)
+	}
+	return n, nil
+}
+
+// Day is t's calendar day in Beijing, the finest time a response keeps.
+func Day(t time.Time) string {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	return t.In(loc).Format("2006-01-02")
+}
