@@ -120,6 +120,7 @@ const (
 	PermRosterView    Permission = "roster.view"     // a unit's roster, phones masked: the office, the unit's group, its liaison
 	PermRosterUpload  Permission = "roster.upload"   // supply a unit's roster: its liaison, or the office
 	PermRosterFreeze  Permission = "roster.freeze"   // check and freeze a roster: the unit's evaluation group, or the office
+	PermProgressView  Permission = "progress.view"   // survey progress: the office, viewers, groups in scope; never liaisons
 )
 
 // Authorize decides whether u may do p. For unit-bound permissions, target
@@ -145,6 +146,10 @@ func Authorize(u *User, p Permission, target *UnitPath) error {
 		}
 	case PermRegistryEdit, PermRegistryAdmin, PermUsersManage, PermAuditView, PermCampaignSetup:
 		if u.Role == RoleAdmin {
+			return nil
+		}
+	case PermProgressView:
+		if u.Role != RoleLiaison && (target == nil || InScope(u, *target)) {
 			return nil
 		}
 	case PermRosterView, PermRosterUpload, PermRosterFreeze:

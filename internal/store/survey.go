@@ -112,3 +112,70 @@ func Day(t time.Time) string {
 	}
 	return t.In(loc).Format("2006-01-02")
 }
+
+// Progress is a unit's survey figures: codes by state and responses.
+type Progress struct {
+	Issued    int // every code ever issued, whatever its state
+	Spent     int
+	Voided    int
+	Responses int
+}
+
+// SurveyProgress returns each unit's figures in a campaign.
+func (tx *Tx) SurveyProgress(ctx context.Context, campaign int64) (map[int64]*Progress, error) {
+	out := map[int64]*Progress{}
+	get := func(id int64) *Progress {
+		if out[id] == nil {
+			out[id] = &Progress{}
+		}
+		return out[id]
+	}
+	rows, err := tx.query(ctx, "SELECT unit_id, state, COUNT(*) FROM survey_codes WHERE campaign_id = $1 GROUP BY unit_id, state", campaign)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var state string
+		var n int
+		if err := rows.Scan(&id, &state, &n); err != nil {
+			rows.Close()
+			return nil, pinggu.Internal(err)
+		}
+		p := get(id)
+		p.Issued += n
+		switch state {
+		case pinggu.CodeSpent:
+			p.Spent = n
+		case pinggu.CodeVoided:
+			p.Voided = n
+		}
+	}
+	rows.Close()
+	rows, err = tx.query(ctx, "SELECT unit_id, COUNT(*) FROM responses WHERE campaign_id = $1 GROUP BY unit_id", campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, pinggu.Internal(err)
+		}
+		get(id).Responses = n
+	}
+	return out, rows.Err()
+}
+
+// VoidBatch voids the unspent codes of a unit's batch (or all its unspent
+// codes when batch is ""), returning how many.
+func (tx *Tx) VoidBatch(ctx context.Context, campaign, unit int64, batch string) (int, error) {
+	res, err := tx.exec(ctx, `UPDATE survey_codes SET state = $1 WHERE campaign_id = $2 AND unit_id = $3 AND state = $4 AND ($5 = '' OR batch = $5)`,
+		pinggu.CodeVoided, campaign, unit, pinggu.CodeIssued, batch)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), tx.Audit(ctx, "codes.void", "unit", unit, nil, map[string]any{"campaign": campaign, "batch": batch, "n": n})
+}

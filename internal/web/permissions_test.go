@@ -33,6 +33,8 @@ var (
 	// Rosters: the office, and the unit's liaison or evaluation group.
 	rosterRead   = access{roles: []pinggu.Role{pinggu.RoleAdmin, pinggu.RoleEvaluator, pinggu.RoleLiaison}, scoped: true, drafts: true}
 	rosterUpload = access{roles: []pinggu.Role{pinggu.RoleAdmin, pinggu.RoleLiaison}, scoped: true, drafts: true}
+	// Survey progress: everyone but liaisons; drafts for the office only.
+	progress     = access{roles: []pinggu.Role{pinggu.RoleAdmin, pinggu.RoleViewer, pinggu.RoleEvaluator}, drafts: true}
 	rosterFreeze = access{roles: []pinggu.Role{pinggu.RoleAdmin, pinggu.RoleEvaluator}, scoped: true, drafts: true}
 )
 
@@ -98,6 +100,7 @@ var permissionRows = map[string]access{
 	"GET /campaigns/{cid}/draws/{did}/units/{id}/call":     rosterFreeze,
 	"POST /campaigns/{cid}/draws/{did}/units/{id}/replace": rosterFreeze,
 	"GET /campaigns/{cid}/rosters":                         campaign,
+	"GET /campaigns/{cid}/progress":                        progress,
 	"GET /campaigns/{cid}/units/{id}/roster":               rosterRead,
 	"POST /campaigns/{cid}/units/{id}/roster":              rosterUpload,
 	"POST /campaigns/{cid}/units/{id}/roster/confirm":      rosterUpload,

@@ -103,6 +103,12 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return editOp{ID: v.Framework.ID, Version: v.Framework.Version, Op: op, Dim: dim, Item: item, Label: label}
 		},
 		"inc": func(i int) int { return i + 1 },
+		"ptableOf": func(v progressView, rows []progressRow) any {
+			return struct {
+				L    *i18n.Localizer
+				Rows []progressRow
+			}{v.L, rows}
+		},
 		// unitOf is the unit part of a respondent or interviewee stratum:
 		// "M001" of "M001", "M001" of "M001/党员".
 		"unitOf": func(stratum string) string {

@@ -84,6 +84,7 @@ func (s *Server) routes() []route {
 		{"POST", "/campaigns/{cid}/draws/{did}/units/{id}/replace", pinggu.PermRosterFreeze, true, s.replacePerson},
 
 		{"GET", "/campaigns/{cid}/rosters", pinggu.PermCampaignView, false, s.rosterList},
+		{"GET", "/campaigns/{cid}/progress", pinggu.PermProgressView, false, s.surveyProgress},
 		{"GET", "/campaigns/{cid}/units/{id}/roster", pinggu.PermRosterView, true, s.rosterPage},
 		{"POST", "/campaigns/{cid}/units/{id}/roster", pinggu.PermRosterUpload, true, s.rosterUpload},
 		{"POST", "/campaigns/{cid}/units/{id}/roster/confirm", pinggu.PermRosterUpload, true, s.rosterConfirm},

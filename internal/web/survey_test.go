@@ -255,3 +255,33 @@ func dumpDB(t *testing.T, db *sql.DB) map[string][]string {
 	}
 	return out
 }
+
+func TestProgressBoard(t *testing.T) {
+	f := newFixture(t)
+	codes := issue(t, f, 5)
+	for _, c := range codes[:2] {
+		f.do("", "POST", "/s/"+c, answers(f, t))
+	}
+	path := "/campaigns/" + itoa(f.campaigns["published"].ID) + "/progress"
+	_, body := f.do("admin", "GET", path, nil)
+	if !strings.Contains(body, "东关街道") || !strings.Contains(body, "40.0%") || !strings.Contains(body, "广陵区") {
+		t.Errorf("the board lacks the unit, its 2 of 5 (40.0%%) or its county")
+	}
+	if res, _ := f.do("liaison", "GET", path, nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a liaison opened the progress board: %d", res.StatusCode)
+	}
+	if _, body := f.do("evaluator", "GET", path, nil); !strings.Contains(body, "东关街道") {
+		t.Error("the group does not see its unit")
+	}
+	var n int
+	err := f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) (err error) {
+		n, err = tx.VoidBatch(ctx, f.campaigns["published"].ID, f.units["321002001"].ID, "")
+		return
+	})
+	if err != nil || n != 3 {
+		t.Errorf("voided %d (%v), want the 3 unspent", n, err)
+	}
+	if res, body := f.do("", "GET", "/s/"+codes[4], nil); res.StatusCode != http.StatusConflict || !strings.Contains(body, "已作废") {
+		t.Errorf("a voided code: %d", res.StatusCode)
+	}
+}
