@@ -7,17 +7,21 @@ import (
 	"strings"
 
 	"pinggu"
+	"pinggu/internal/store"
 	"pinggu/internal/survey"
 	"pinggu/internal/tabular"
 )
 
-const codesHelp = `Usage: pinggu codes issue --campaign C --unit U --n N [--category 党员] --out FILE.xlsx|FILE.csv
+const codesHelp = `Usage:
+  pinggu codes issue --campaign C --unit U --n N [--category 党员] --out FILE.xlsx|FILE.csv
+  pinggu codes void --campaign C --unit U [--batch B]
 
 Issues N one-time survey codes (测评码) for a unit, optionally bound to a
 respondent category, and writes them once — for SMS or printing — with the
 link /s/<code>. pinggu keeps only their keyed hashes: a lost file cannot be
 recovered, only voided and issued again. --base sets the address printed in
-the links (default http://127.0.0.1:8080).`
+the links (default http://127.0.0.1:8080). Each issue is a batch, named in
+the output; void voids a batch's unspent codes (all the unit's without --batch).`
 
 func runCodes(e *env, args []string) error {
 	fs := newFlags(e, "codes", codesHelp)
@@ -28,11 +32,29 @@ func runCodes(e *env, args []string) error {
 	category := fs.String("category", "", "respondent category the codes are bound to")
 	out := fs.String("out", "", "output file (.xlsx or .csv)")
 	base := fs.String("base", "http://127.0.0.1:8080", "the server's address, for the links")
-	db, err := e.begin(fs, dsn, args, "issue")
+	batch := fs.String("batch", "", "batch to void")
+	db, err := e.begin(fs, dsn, args, "issue", "void")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if args[0] == "void" {
+		c, err := campaignByCode(e, db, *code)
+		if err != nil {
+			return err
+		}
+		u, err := unitByElementID(e, db, *unitID)
+		if err != nil {
+			return err
+		}
+		var n int
+		err = db.Update(e.ctx, e.actor(), func(tx *store.Tx) (err error) { n, err = tx.VoidBatch(e.ctx, c.ID, u.ID, *batch); return })
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, e.l.T("survey.voided", "N", n, "Unit", u.Name))
+		return nil
+	}
 	if !strings.HasSuffix(*out, ".xlsx") && !strings.HasSuffix(*out, ".csv") {
 		return pinggu.Invalid("survey.invalid", []pinggu.Problem{pinggu.NewProblem(0, "out", "survey.out_format")})
 	}
@@ -44,15 +66,15 @@ func runCodes(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	codes, err := survey.Issue(e.ctx, db, e.actor(), c, u, *category, *n)
+	codes, issued, err := survey.Issue(e.ctx, db, e.actor(), c, u, *category, *n)
 	if err != nil {
 		return err
 	}
 	rows := make([][]string, len(codes))
 	for i, c := range codes {
-		rows[i] = []string{pinggu.FormatCode(c), strings.TrimRight(*base, "/") + "/s/" + c, u.Name, *category}
+		rows[i] = []string{pinggu.FormatCode(c), strings.TrimRight(*base, "/") + "/s/" + c, u.Name, *category, issued}
 	}
-	header := []string{"测评码", "链接", "单位", "类别"}
+	header := []string{"测评码", "链接", "单位", "类别", "批次"}
 	f, err := os.Create(*out)
 	if err != nil {
 		return pinggu.Internal(err)
@@ -67,6 +89,6 @@ func runCodes(e *env, args []string) error {
 	if err != nil {
 		return pinggu.Internal(err)
 	}
-	fmt.Fprintln(e.stdout, e.l.T("survey.issued", "N", len(codes), "Unit", u.Name, "File", *out))
+	fmt.Fprintln(e.stdout, e.l.T("survey.issued", "N", len(codes), "Unit", u.Name, "File", *out, "Batch", issued))
 	return nil
 }

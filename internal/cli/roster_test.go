@@ -330,4 +330,8 @@ func TestCodesIssue(t *testing.T) {
 	if r := pinggu(t, "", "codes", "issue", "--db", db, "--campaign", "C", "--unit", "M001", "--n", "0", "--out", out); r.code == 0 {
 		t.Error("zero codes accepted")
 	}
+	batch := strings.Split(lines[1], ",")[4]
+	if r := pinggu(t, "", "codes", "void", "--db", db, "--campaign", "C", "--unit", "M001", "--batch", strings.TrimSpace(batch)); r.code != 0 || !strings.Contains(r.out, "30") {
+		t.Errorf("void batch: %+v", r)
+	}
 }

@@ -19,12 +19,12 @@ const MaxBatch = 10_000
 // Issue draws n codes for a unit (optionally a respondent category) and
 // stores their hashes. The codes themselves are returned once, to be
 // printed or sent, and kept nowhere.
-func Issue(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign, u *pinggu.Unit, category string, n int) ([]string, error) {
+func Issue(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign, u *pinggu.Unit, category string, n int) ([]string, string, error) {
 	if c.State != pinggu.StatePublished && c.State != pinggu.StateFieldwork {
-		return nil, pinggu.Errorf(pinggu.EConflict, "draw.campaign_state", "State", string(c.State))
+		return nil, "", pinggu.Errorf(pinggu.EConflict, "draw.campaign_state", "State", string(c.State))
 	}
 	if n < 1 || n > MaxBatch {
-		return nil, pinggu.Invalid("survey.invalid", []pinggu.Problem{pinggu.NewProblem(0, "n", "survey.batch_range", "Max", MaxBatch, "Value", n)})
+		return nil, "", pinggu.Invalid("survey.invalid", []pinggu.Problem{pinggu.NewProblem(0, "n", "survey.batch_range", "Max", MaxBatch, "Value", n)})
 	}
 	if category != "" {
 		known := false
@@ -32,10 +32,13 @@ func Issue(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campa
 			known = known || x == category
 		}
 		if !known {
-			return nil, pinggu.Invalid("survey.invalid", []pinggu.Problem{pinggu.NewProblem(0, "category", "roster.category_unknown", "Value", category, "Known", "")})
+			return nil, "", pinggu.Invalid("survey.invalid", []pinggu.Problem{pinggu.NewProblem(0, "category", "roster.category_unknown", "Value", category, "Known", "")})
 		}
 	}
 	codes := make([]string, n)
+	b := make([]byte, 6)
+	rand.Read(b)
+	batch := hex.EncodeToString(b)
 	err := db.Update(ctx, actor, func(tx *store.Tx) error {
 		secret, err := tx.SurveySecret(ctx)
 		if err != nil {
@@ -46,14 +49,12 @@ func Issue(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campa
 			codes[i] = pinggu.NewCode()
 			hashes[i] = pinggu.HashCode(secret, codes[i])
 		}
-		b := make([]byte, 6)
-		rand.Read(b)
-		return tx.IssueCodes(ctx, c.ID, u.ID, category, hex.EncodeToString(b), hashes)
+		return tx.IssueCodes(ctx, c.ID, u.ID, category, batch, hashes)
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return codes, nil
+	return codes, batch, nil
 }
 
 // Ballot is what a code opens: the form, the unit it rates, its campaign.

@@ -29,7 +29,7 @@ func answers(f *fixture, t *testing.T) url.Values {
 
 func issue(t *testing.T, f *fixture, n int) []string {
 	u := f.units["321002001"]
-	codes, err := survey.Issue(ctx, f.db, store.Actor{Login: "t"}, f.campaigns["published"], u, "", n)
+	codes, _, err := survey.Issue(ctx, f.db, store.Actor{Login: "t"}, f.campaigns["published"], u, "", n)
 	if err != nil {
 		t.Fatal(err)
 	}
