@@ -22,6 +22,7 @@ import (
 	"pinggu/internal/registry"
 	"pinggu/internal/roster"
 	"pinggu/internal/store"
+	"pinggu/internal/survey"
 	"pinggu/internal/tabular"
 )
 
@@ -326,7 +327,7 @@ func rosters(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Cam
 		return err
 	}
 	// Two people of the first stratum could not be reached.
-	return db.Update(ctx, actor, func(tx *store.Tx) error {
+	err = db.Update(ctx, actor, func(tx *store.Tx) error {
 		draws, err := tx.Draws(ctx, c.ID)
 		if err != nil {
 			return err
@@ -339,6 +340,42 @@ func rosters(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Cam
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return responses(ctx, db, actor, c)
+}
+
+// responses issues 40 codes to 市委办公室 (M001) and answers 32 of them, so
+// that the progress board has figures; the answers lean favourable.
+func responses(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign) error {
+	var m001 *pinggu.Unit
+	if err := db.View(ctx, func(tx *store.Tx) (err error) { m001, err = tx.UnitByCode(ctx, "M001"); return }); err != nil {
+		return err
+	}
+	codes, _, err := survey.Issue(ctx, db, actor, c, m001, "", 40)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, code := range codes[:32] {
+		b, err := survey.Open(ctx, db, code)
+		if err != nil {
+			return err
+		}
+		answers := map[string]string{pinggu.OverallCode: fmt.Sprint(min(3, rng.IntN(4)/2+rng.IntN(2)))}
+		for _, q := range b.Form.Questions {
+			v := fmt.Sprint(min(3, rng.IntN(3)*rng.IntN(2)+rng.IntN(2)))
+			if rng.IntN(20) == 0 {
+				v = "u"
+			}
+			answers[q.Code] = v
+		}
+		if _, problems, err := survey.Submit(ctx, db, b, code, func(k string) string { return answers[k] }, time.Now()); err != nil || len(problems) > 0 {
+			return fmt.Errorf("demo response: %v %v", err, problems)
+		}
+	}
+	return nil
 }
 
 // groups of the demo campaign: leader, counties, and a range of municipal
