@@ -121,6 +121,7 @@ const (
 	PermRosterUpload  Permission = "roster.upload"   // supply a unit's roster: its liaison, or the office
 	PermRosterFreeze  Permission = "roster.freeze"   // check and freeze a roster: the unit's evaluation group, or the office
 	PermProgressView  Permission = "progress.view"   // survey progress: the office, viewers, groups in scope; never liaisons
+	PermCodesIssue    Permission = "codes.issue"     // issue and void a unit's survey codes: its group, or the office
 )
 
 // Authorize decides whether u may do p. For unit-bound permissions, target
@@ -152,11 +153,12 @@ func Authorize(u *User, p Permission, target *UnitPath) error {
 		if u.Role != RoleLiaison && (target == nil || InScope(u, *target)) {
 			return nil
 		}
-	case PermRosterView, PermRosterUpload, PermRosterFreeze:
+	case PermRosterView, PermRosterUpload, PermRosterFreeze, PermCodesIssue:
 		allowed := map[Permission][]Role{
 			PermRosterView:   {RoleAdmin, RoleEvaluator, RoleLiaison},
 			PermRosterUpload: {RoleAdmin, RoleLiaison},
 			PermRosterFreeze: {RoleAdmin, RoleEvaluator},
+			PermCodesIssue:   {RoleAdmin, RoleEvaluator},
 		}[p]
 		for _, r := range allowed {
 			if u.Role == r && (target == nil || InScope(u, *target)) {

@@ -105,9 +105,11 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"inc": func(i int) int { return i + 1 },
 		"ptableOf": func(v progressView, rows []progressRow) any {
 			return struct {
-				L    *i18n.Localizer
-				Rows []progressRow
-			}{v.L, rows}
+				L        *i18n.Localizer
+				Rows     []progressRow
+				Campaign int64
+				Codes    bool
+			}{v.L, rows, v.Campaign.ID, v.Can("codes.issue") || v.User.Role == pinggu.RoleEvaluator}
 		},
 		// unitOf is the unit part of a respondent or interviewee stratum:
 		// "M001" of "M001", "M001" of "M001/党员".

@@ -85,6 +85,9 @@ func (s *Server) routes() []route {
 
 		{"GET", "/campaigns/{cid}/rosters", pinggu.PermCampaignView, false, s.rosterList},
 		{"GET", "/campaigns/{cid}/progress", pinggu.PermProgressView, false, s.surveyProgress},
+		{"GET", "/campaigns/{cid}/units/{id}/codes", pinggu.PermCodesIssue, true, s.codesPage},
+		{"POST", "/campaigns/{cid}/units/{id}/codes", pinggu.PermCodesIssue, true, s.codesIssue},
+		{"POST", "/campaigns/{cid}/units/{id}/codes/void", pinggu.PermCodesIssue, true, s.codesVoid},
 		{"GET", "/campaigns/{cid}/units/{id}/roster", pinggu.PermRosterView, true, s.rosterPage},
 		{"POST", "/campaigns/{cid}/units/{id}/roster", pinggu.PermRosterUpload, true, s.rosterUpload},
 		{"POST", "/campaigns/{cid}/units/{id}/roster/confirm", pinggu.PermRosterUpload, true, s.rosterConfirm},

@@ -285,3 +285,24 @@ func TestProgressBoard(t *testing.T) {
 		t.Errorf("a voided code: %d", res.StatusCode)
 	}
 }
+
+func TestSlipsFromTheWeb(t *testing.T) {
+	f := newFixture(t)
+	path := "/campaigns/" + itoa(f.campaigns["published"].ID) + "/units/" + itoa(f.units["321002001"].ID) + "/codes"
+	res, body := f.do("evaluator", "POST", path, url.Values{"n": {"3"}, "category": {"党员"}})
+	if res.StatusCode != http.StatusOK || strings.Count(body, "<svg") != 3 || res.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("slips: %d, %d QR codes", res.StatusCode, strings.Count(body, "<svg"))
+	}
+	var p *store.Progress
+	f.db.View(ctx, func(tx *store.Tx) error {
+		prog, _ := tx.SurveyProgress(ctx, f.campaigns["published"].ID)
+		p = prog[f.units["321002001"].ID]
+		return nil
+	})
+	if p == nil || p.Issued != 3 {
+		t.Errorf("progress after issuing = %+v", p)
+	}
+	if res, body := f.do("evaluator", "POST", path, url.Values{"n": {"0"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "一次可生成") {
+		t.Errorf("zero codes: %d", res.StatusCode)
+	}
+}

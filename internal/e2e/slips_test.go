@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"pinggu/internal/demo"
+)
+
+// TestSlips issues a batch of codes from the web and prints the A4 sheet
+// of slips to PDF (kept in PINGGU_SCREENSHOTS as slips.pdf).
+func TestSlips(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	reg, _ := demo.Registry()
+	os.WriteFile(filepath.Join(dir, "u.csv"), reg, 0o644)
+	bg := context.Background()
+	run(t, bg, "", "import", "units", "--db", db, filepath.Join(dir, "u.csv"))
+	run(t, bg, "", "campaign", "create", "--db", db, "--code", "C", "--name", "评估", "--deadline", "self_report=2026-12-05",
+		"--deadline", "unit_draw=2026-12-08", "--deadline", "rosters=2026-12-12", "--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31")
+	run(t, bg, "", "campaign", "publish", "--db", db, "--campaign", "C")
+	run(t, bg, password+"\n", "user", "add", "--db", db, "--role", "admin", "--login", "office", "--name", "办公室", "--password-stdin")
+	base := startServer(t, db)
+	ctx := browser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"), chromedp.SendKeys(`input[name=login]`, "office"),
+		chromedp.SendKeys(`input[name=password]`, password), chromedp.Submit(`input[name=password]`), chromedp.WaitVisible(`.stats`),
+		chromedp.Navigate(base+"/units?q=M001"), chromedp.WaitVisible(`table.grid a`), chromedp.Click(`table.grid a`), chromedp.WaitVisible(`dl.facts`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	unitID := loc[strings.LastIndex(loc, "/")+1:]
+	err = chromedp.Do(ctx, chromedp.Navigate(base+"/campaigns/1/units/"+unitID+"/codes"), chromedp.WaitVisible(`input[name=n]`),
+		chromedp.SetValue(`input[name=n]`, "8"), chromedp.Submit(`input[name=n]`), chromedp.WaitVisible(`.slips`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.slip svg path').length`))
+	text, _ := chromedp.Run(ctx, chromedp.Text(`.slips`))
+	if n != 8 || !strings.Contains(text, "扬州市委办公室") {
+		t.Fatalf("%d QR codes on the sheet", n)
+	}
+	yes := true
+	pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir := screenshots(); dir != "" {
+		os.WriteFile(filepath.Join(dir, "slips.pdf"), pdf.Data, 0o644)
+	}
+}
