@@ -358,10 +358,10 @@ func responses(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 		return err
 	}
 	rng := rand.New(rand.NewPCG(7, 7))
-	for _, code := range codes[:32] {
+	answer := func(code string) (*survey.Ballot, map[string]string, error) {
 		b, err := survey.Open(ctx, db, code)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		answers := map[string]string{pinggu.OverallCode: fmt.Sprint(min(3, rng.IntN(4)/2+rng.IntN(2)))}
 		for _, q := range b.Form.Questions {
@@ -371,11 +371,59 @@ func responses(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 			}
 			answers[q.Code] = v
 		}
+		return b, answers, nil
+	}
+	for _, code := range codes[:32] {
+		b, answers, err := answer(code)
+		if err != nil {
+			return err
+		}
 		if _, problems, err := survey.Submit(ctx, db, b, code, func(k string) string { return answers[k] }, time.Now()); err != nil || len(problems) > 0 {
 			return fmt.Errorf("demo response: %v %v", err, problems)
 		}
 	}
-	return nil
+	return paperBallots(ctx, db, codes[32:36], answer)
+}
+
+// paperBallots keys four paper ballots twice, by the admin and pinggu1:
+// three keyings agree and count, the last disagrees on one answer and waits
+// on the reconcile page for a third person.
+func paperBallots(ctx context.Context, db *store.DB, codes []string, answer func(string) (*survey.Ballot, map[string]string, error)) error {
+	return db.Update(ctx, store.Actor{Login: "demo"}, func(tx *store.Tx) error {
+		secret, err := tx.SurveySecret(ctx)
+		if err != nil {
+			return err
+		}
+		var clerks []int64
+		for _, login := range []string{"admin", "pinggu1"} {
+			u, err := tx.UserByLogin(ctx, login)
+			if err != nil {
+				return err
+			}
+			clerks = append(clerks, u.ID)
+		}
+		for i, code := range codes {
+			b, answers, err := answer(code)
+			if err != nil {
+				return err
+			}
+			for j, clerk := range clerks {
+				if j == 1 && i == len(codes)-1 {
+					answers[b.Form.Questions[0].Code] = "0"
+					answers[pinggu.OverallCode] = "3"
+				}
+				a, overall, comment, problems := b.Form.Read(func(k string) string { return answers[k] })
+				if len(problems) > 0 {
+					return fmt.Errorf("demo ballot: %v", problems)
+				}
+				if _, err := tx.KeyBallot(ctx, &store.Ballot{CodeHash: pinggu.HashCode(secret, code), ClerkID: clerk,
+					Answers: a, Overall: overall, Comment: comment}, store.Day(time.Now())); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // groups of the demo campaign: leader, counties, and a range of municipal

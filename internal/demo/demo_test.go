@@ -74,6 +74,14 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 		if len(rec.Allocations) != 1 || rec.Allocations[0].Group != "321002" || nonResponses != 2 {
 			t.Errorf("respondent draw: %d allocations, %d non-responses", len(rec.Allocations), nonResponses)
 		}
+		// 32 online responses and 3 double-keyed paper ballots for
+		// 市委办公室; one more ballot waits for reconciliation.
+		m001, _ := tx.UnitByCode(ctx, "M001")
+		n, _ := tx.CountResponses(ctx, c.ID, m001.ID)
+		ms, _ := tx.Mismatches(ctx, c.ID)
+		if n != 35 || len(ms) != 1 {
+			t.Errorf("%d responses and %d mismatched ballots, want 35 and 1", n, len(ms))
+		}
 		u, _ := tx.UserByLogin(ctx, "pinggu1")
 		if len(u.Scope) != 15 {
 			t.Errorf("pinggu1 sees %d units, want 15", len(u.Scope))

@@ -85,6 +85,10 @@ func (s *Server) routes() []route {
 
 		{"GET", "/campaigns/{cid}/rosters", pinggu.PermCampaignView, false, s.rosterList},
 		{"GET", "/campaigns/{cid}/progress", pinggu.PermProgressView, false, s.surveyProgress},
+		{"GET", "/campaigns/{cid}/ballots", pinggu.PermProgressView, false, s.ballotsPage},
+		{"POST", "/campaigns/{cid}/ballots", pinggu.PermProgressView, false, s.ballotKey},
+		{"GET", "/campaigns/{cid}/ballots/reconcile", pinggu.PermProgressView, false, s.reconcilePage},
+		{"POST", "/campaigns/{cid}/ballots/reconcile", pinggu.PermProgressView, false, s.reconcile},
 		{"GET", "/campaigns/{cid}/units/{id}/codes", pinggu.PermCodesIssue, true, s.codesPage},
 		{"POST", "/campaigns/{cid}/units/{id}/codes", pinggu.PermCodesIssue, true, s.codesIssue},
 		{"POST", "/campaigns/{cid}/units/{id}/codes/void", pinggu.PermCodesIssue, true, s.codesVoid},

@@ -94,14 +94,7 @@ func TestSurveyPageAndBadInput(t *testing.T) {
 	if len(res.Header.Values("Set-Cookie")) != 0 || len(body) > 50<<10 {
 		t.Errorf("form sets %d cookies, %d bytes", len(res.Header.Values("Set-Cookie")), len(body))
 	}
-	count := func() int {
-		var n int
-		f.db.View(ctx, func(tx *store.Tx) (err error) {
-			n, err = tx.CountResponses(ctx, f.campaigns["published"].ID, f.units["321002001"].ID)
-			return
-		})
-		return n
-	}
+	count := func() int { return responsesAt(f) }
 	// A tampered check symbol is refused before any lookup.
 	tampered := codes[0][:10] + string("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[(strings.IndexByte("0123456789ABCDEFGHJKMNPQRSTVWXYZ", codes[0][10])+1)%32])
 	if res, body := post(tampered, good); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "测评码有误") {
@@ -305,4 +298,99 @@ func TestSlipsFromTheWeb(t *testing.T) {
 	if res, body := f.do("evaluator", "POST", path, url.Values{"n": {"0"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "一次可生成") {
 		t.Errorf("zero codes: %d", res.StatusCode)
 	}
+}
+
+// TestPaperBallotsDoubleKeyed keys paper ballots twice: agreeing keyings
+// count once, disagreeing ones wait for a third person, and nobody keys
+// the same ballot twice or settles their own disagreement.
+func TestPaperBallotsDoubleKeyed(t *testing.T) {
+	f := newFixture(t)
+	codes := issue(t, f, 3)
+	base := "/campaigns/" + itoa(f.campaigns["published"].ID) + "/ballots"
+	key := func(login, code string, form url.Values) (int, string) {
+		v := url.Values{"code": {strings.ToLower(pinggu.FormatCode(code))}, "keyed": {"1"}}
+		for k, vs := range form {
+			v[k] = vs
+		}
+		res, body := f.do(login, "POST", base, v)
+		return res.StatusCode, body
+	}
+	count := func() int { return responsesAt(f) }
+	good := answers(f, t)
+	// Opening a code shows its unit's form.
+	if res, body := f.do("evaluator", "POST", base, url.Values{"code": {codes[0]}}); res.StatusCode != http.StatusOK || !strings.Contains(body, "东关街道") || !strings.Contains(body, "领导班子成员认真学习必读书目") {
+		t.Fatalf("open: %d", res.StatusCode)
+	}
+	if st, body := key("evaluator", codes[0], good); st != http.StatusOK || !strings.Contains(body, "等待另一名工作人员") || count() != 0 {
+		t.Fatalf("first keying: %d, %d responses", st, count())
+	}
+	if st, body := key("evaluator", codes[0], good); st != http.StatusConflict || !strings.Contains(body, "需由另一名工作人员录入") {
+		t.Errorf("same clerk twice: %d", st)
+	}
+	if st, body := key("admin", codes[0], good); st != http.StatusOK || !strings.Contains(body, "已计入结果") || count() != 1 {
+		t.Errorf("matching keying: %d, %d responses", st, count())
+	}
+	if st, body := key("admin", codes[0], good); !strings.Contains(body, "已经使用过") || count() != 1 {
+		t.Errorf("a spent code keyed again: %d, %d responses", st, count())
+	}
+	// A missing answer is marked and nothing is recorded.
+	partial := url.Values{}
+	for k, v := range good {
+		partial[k] = v
+	}
+	partial.Del("L1.1")
+	if st, _ := key("evaluator", codes[1], partial); st != http.StatusUnprocessableEntity {
+		t.Errorf("a partial keying: %d", st)
+	}
+	// Two keyings that disagree on one answer go to reconciliation.
+	other := url.Values{}
+	for k, v := range good {
+		other[k] = v
+	}
+	other.Set("L1.1", "3")
+	key("evaluator", codes[1], good)
+	if st, body := key("admin", codes[1], other); st != http.StatusOK || !strings.Contains(body, "交第三人核对") || count() != 1 {
+		t.Fatalf("disagreeing keying: %d, %d responses", st, count())
+	}
+	if st, body := key("viewer", codes[2], good); st != http.StatusForbidden {
+		t.Errorf("a viewer keyed a ballot: %d %s", st, body)
+	}
+	_, body := f.do("admin", "GET", base+"/reconcile", nil)
+	if !strings.Contains(body, "东关街道") || !strings.Contains(body, "有 1 处不一致") || !strings.Contains(body, "两次录入分别为：差 / 好") {
+		t.Fatal("the reconcile list lacks the disagreement")
+	}
+	var secret []byte
+	f.db.View(ctx, func(tx *store.Tx) (err error) { secret, err = tx.SurveySecret(ctx); return })
+	settle := url.Values{"hash": {pinggu.HashCode(secret, codes[1])}}
+	for k, v := range other {
+		settle[k] = v
+	}
+	f.do("admin", "POST", base+"/reconcile", settle)
+	if count() != 1 {
+		t.Fatal("a clerk settled their own disagreement")
+	}
+	third := &pinggu.User{Login: "third", Name: "核对人", Role: pinggu.RoleAdmin, PasswordHash: f.users["admin"].PasswordHash}
+	f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error { return tx.CreateUser(ctx, third) })
+	f.users["third"] = third
+	f.do("third", "POST", base+"/reconcile", settle)
+	if count() != 2 {
+		t.Fatalf("after reconciliation %d responses, want 2", count())
+	}
+	if _, body := f.do("admin", "GET", base+"/reconcile", nil); !strings.Contains(body, "没有需要核对的测评表") {
+		t.Error("the settled ballot is still listed")
+	}
+	// No keying entry outlives its ballot.
+	if rows := dumpDB(t, f.db.SQL())["ballot_entries"]; len(rows) != 0 {
+		t.Errorf("%d keying entries left", len(rows))
+	}
+}
+
+// responsesAt counts the published campaign's responses for 东关街道.
+func responsesAt(f *fixture) int {
+	var n int
+	f.db.View(ctx, func(tx *store.Tx) (err error) {
+		n, err = tx.CountResponses(ctx, f.campaigns["published"].ID, f.units["321002001"].ID)
+		return
+	})
+	return n
 }

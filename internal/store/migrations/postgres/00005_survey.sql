@@ -26,6 +26,21 @@ CREATE TABLE responses (
 );
 CREATE INDEX responses_unit ON responses (campaign_id, unit_id);
 
+-- Paper ballots keyed by clerks, waiting for a second, matching keying.
+-- A matching pair becomes a response and both entries are deleted; a
+-- mismatch waits here for a third person.
+CREATE TABLE ballot_entries (
+    code_hash   TEXT NOT NULL,
+    clerk_id    BIGINT NOT NULL REFERENCES users (id),
+    campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
+    unit_id     BIGINT NOT NULL REFERENCES units (id),
+    answers     TEXT NOT NULL,
+    overall     INTEGER NOT NULL,
+    comment     TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (code_hash, clerk_id)
+);
+
 -- +goose Down
+DROP TABLE ballot_entries;
 DROP TABLE responses;
 DROP TABLE survey_codes;
