@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -54,5 +55,28 @@ func TestSlips(t *testing.T) {
 	}
 	if dir := screenshots(); dir != "" {
 		os.WriteFile(filepath.Join(dir, "slips.pdf"), pdf.Data, 0o644)
+	}
+
+	// Paper ballots: one A4 page per code, every question with a box per
+	// level, the code typed and as a QR.
+	err = chromedp.Do(ctx, chromedp.Navigate(base+"/campaigns/1/units/"+unitID+"/codes"), chromedp.WaitVisible(`input[name=n]`),
+		chromedp.SetValue(`input[name=n]`, "3"), chromedp.Click(`input[value=paper]`), chromedp.Submit(`input[name=n]`), chromedp.WaitVisible(`.paper`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	papers, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.paper').length`))
+	rows, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.paper:first-of-type tbody tr').length`))
+	if papers != 3 || rows < 10 {
+		t.Fatalf("%d paper ballots, the first with %d rows", papers, rows)
+	}
+	pdf, err = chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf.Data, -1)); pages != 3 {
+		t.Errorf("3 paper ballots print on %d pages, want one page each", pages)
+	}
+	if dir := screenshots(); dir != "" {
+		os.WriteFile(filepath.Join(dir, "paper-ballots.pdf"), pdf.Data, 0o644)
 	}
 }

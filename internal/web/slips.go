@@ -25,6 +25,8 @@ type slipsView struct {
 	Batch    string
 	Progress *store.Progress
 	Error    string
+	Paper    bool         // one A4 paper ballot per code instead of slips
+	Form     *pinggu.Form // the unit's form, for paper ballots
 }
 
 // Categories feeds the form.
@@ -80,7 +82,21 @@ func (s *Server) codesIssue(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	v := slipsView{Batch: batch}
+	v := slipsView{Batch: batch, Paper: r.PostFormValue("format") == "paper"}
+	if v.Paper {
+		err := s.db.View(r.Context(), func(tx *store.Tx) error {
+			f, err := tx.CampaignFramework(r.Context(), cp, cp.Settings.Frameworks[unit.Kind])
+			if err != nil {
+				return err
+			}
+			form := pinggu.BuildForm(f, cp.Settings.Scale)
+			v.Form = &form
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 	for _, code := range codes {
 		url := scheme + "://" + r.Host + "/s/" + code
 		qr, err := survey.QRSVG(url)

@@ -295,6 +295,10 @@ func TestSlipsFromTheWeb(t *testing.T) {
 	if p == nil || p.Issued != 3 {
 		t.Errorf("progress after issuing = %+v", p)
 	}
+	res, body = f.do("evaluator", "POST", path, url.Values{"n": {"2"}, "format": {"paper"}})
+	if res.StatusCode != http.StatusOK || strings.Count(body, `<article class="paper">`) != 2 || strings.Count(body, `<td class="box">`) < 2*20 {
+		t.Errorf("paper ballots: %d, %d ballots", res.StatusCode, strings.Count(body, `<article class="paper">`))
+	}
 	if res, body := f.do("evaluator", "POST", path, url.Values{"n": {"0"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "一次可生成") {
 		t.Errorf("zero codes: %d", res.StatusCode)
 	}
