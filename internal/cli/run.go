@@ -50,6 +50,7 @@ func commands() []command {
 		{"roster", "rosters of sampled units: roster upload|freeze|list|purge", runRoster},
 		{"codes", "one-time survey codes: codes issue", runCodes},
 		{"verify", "recompute a draw from its record and frames: verify RECORD.json FRAMES", runVerify},
+		{"bench", "measure survey intake over loopback: bench survey [--n N] [--c C] [--duration D]", runBench},
 		{"audit", "check or list the audit log: audit verify|list", runAudit},
 		{"version", "print the version", runVersion},
 	}

@@ -192,14 +192,28 @@ func (tx *Tx) CheckPublishable(ctx context.Context, c *pinggu.Campaign) error {
 
 // CampaignFramework returns the framework with id as campaign c uses it:
 // the frozen copy once published, the current template before.
+//
+// The framework of a frozen campaign is shared between callers: read it,
+// never change it.
 func (tx *Tx) CampaignFramework(ctx context.Context, c *pinggu.Campaign, id int64) (*pinggu.Framework, error) {
 	if !c.State.Frozen() {
 		return tx.Framework(ctx, id)
 	}
-	f, err := scanFramework(tx.queryRow(ctx, "SELECT framework_id, doc FROM campaign_frameworks WHERE campaign_id = $1 AND framework_id = $2", c.ID, id))
+	var doc string
+	err := tx.queryRow(ctx, "SELECT doc FROM campaign_frameworks WHERE campaign_id = $1 AND framework_id = $2", c.ID, id).Scan(&doc)
 	if err := scanOne(err, "framework.not_found"); err != nil {
 		return nil, err
 	}
+	// Every survey form opens the frozen framework: its parse is reused
+	// for as long as the stored document is the same, byte for byte.
+	if f, ok := tx.db.frozen.Load(doc); ok {
+		return f.(*pinggu.Framework), nil
+	}
+	f, err := parseFramework(id, doc)
+	if err != nil {
+		return nil, err
+	}
+	tx.db.frozen.Store(doc, f)
 	return f, nil
 }
 

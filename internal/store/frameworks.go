@@ -13,6 +13,10 @@ func scanFramework(s interface{ Scan(...any) error }) (*pinggu.Framework, error)
 	if err := s.Scan(&id, &doc); err != nil {
 		return nil, err
 	}
+	return parseFramework(id, doc)
+}
+
+func parseFramework(id int64, doc string) (*pinggu.Framework, error) {
 	var f pinggu.Framework
 	if err := json.Unmarshal([]byte(doc), &f); err != nil {
 		return nil, pinggu.Internal(err)

@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -43,6 +45,9 @@ type DB struct {
 	read    *sql.DB
 	now     func() time.Time
 	log     *slog.Logger
+	batch   *batcher               // group commit, SQLite only
+	frozen  sync.Map               // parsed frozen frameworks, by their stored document
+	secret  atomic.Pointer[[]byte] // the survey secret, once committed
 }
 
 // IsPostgres reports whether dsn selects PostgreSQL.
@@ -90,6 +95,9 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("built-in frameworks: %w", err)
 	}
+	if db.dialect == SQLite {
+		db.startBatcher()
+	}
 	return db, nil
 }
 
@@ -99,7 +107,10 @@ func sqliteDSN(path, txlock string) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	// FULL: a commit returns only once the WAL is on the disk, so an
+	// acknowledged survey response survives a power cut. Batch shares
+	// that fsync among concurrent submits.
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", txlock)
 	q.Set("_time_format", "sqlite")
@@ -133,6 +144,7 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stopBatcher()
 	var errs []error
 	if db.write != nil {
 		errs = append(errs, db.write.Close())

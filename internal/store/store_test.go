@@ -75,6 +75,11 @@ func TestSQLiteIsOneFileWithWAL(t *testing.T) {
 	if err := db.SQL().QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
 		t.Errorf("foreign_keys = %d, %v; want 1", fk, err)
 	}
+	// FULL (2): an acknowledged commit has reached the disk.
+	var sync int
+	if err := db.SQL().QueryRow("PRAGMA synchronous").Scan(&sync); err != nil || sync != 2 {
+		t.Errorf("synchronous = %d, %v; want 2 (FULL)", sync, err)
+	}
 	if _, err := os.Stat(path); err != nil {
 		t.Error(err)
 	}

@@ -14,7 +14,13 @@ const secretKey = "survey.secret"
 
 // SurveySecret returns the server's key for code hashes, creating it on
 // first use. It lives in the database, never in the repository.
+//
+// The secret never changes once stored, so a read-only transaction — which
+// sees committed data only — keeps it for the process's later calls.
 func (tx *Tx) SurveySecret(ctx context.Context) ([]byte, error) {
+	if b := tx.db.secret.Load(); b != nil {
+		return *b, nil
+	}
 	s, err := tx.Setting(ctx, secretKey)
 	if err != nil {
 		return nil, err
@@ -30,7 +36,14 @@ func (tx *Tx) SurveySecret(ctx context.Context) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return hex.DecodeString(s)
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, pinggu.Internal(err)
+	}
+	if !tx.writing {
+		tx.db.secret.Store(&b)
+	}
+	return b, nil
 }
 
 type errNoSecret struct{}

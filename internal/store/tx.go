@@ -47,11 +47,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, actor Actor, writing bool, 
 		return pinggu.Internal(fmt.Errorf("begin: %w", err))
 	}
 	tx := &Tx{tx: sqlTx, db: db, Now: db.now().UTC().Truncate(time.Microsecond), Actor: actor, writing: writing}
-	err = fn(tx)
-	if err == nil {
-		err = tx.flushAudit(ctx)
-	}
-	if err != nil {
+	if err = runCall(ctx, tx, fn); err != nil {
 		sqlTx.Rollback()
 		return err
 	}

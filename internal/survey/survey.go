@@ -114,7 +114,7 @@ func Submit(ctx context.Context, db *store.DB, b *Ballot, code string, get func(
 	r := &pinggu.Response{CampaignID: b.Campaign.ID, UnitID: b.Unit.ID, Category: b.Code.Category, Channel: pinggu.ChannelOnline,
 		Day: store.Day(now), Answers: answers, Overall: overall, Comment: comment}
 	var state string
-	err := db.Update(ctx, store.Actor{Login: "respondent"}, func(tx *store.Tx) error {
+	err := db.Batch(ctx, store.Actor{Login: "respondent"}, func(tx *store.Tx) error {
 		secret, err := tx.SurveySecret(ctx)
 		if err != nil {
 			return err

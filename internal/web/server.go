@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -47,6 +48,7 @@ type Server struct {
 	// Survey code attempts are throttled per client and overall; the
 	// limiters key on the address only, never on a code.
 	codeClients, codeGlobal *auth.Limiter
+	fields                  sync.Map // pre-rendered survey questions, by form and language
 }
 
 func init() { gob.Register(flash{}) }

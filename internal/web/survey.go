@@ -1,6 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"html/template"
 	"net/http"
 	"time"
 
@@ -24,6 +28,7 @@ type surveyView struct {
 	Unknown   string
 	Problems  map[string]string
 	Values    map[string]string
+	Fields    template.HTML // the questions, pre-rendered, for a clean form
 }
 
 func (s *Server) surveyStart(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -90,7 +95,36 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	if b == nil {
 		return err
 	}
-	return s.surveyRender(w, http.StatusOK, ballotView(c, b, code))
+	v := ballotView(c, b, code)
+	v.Fields, err = s.surveyFields(c, b)
+	if err != nil {
+		return err
+	}
+	return s.surveyRender(w, http.StatusOK, v)
+}
+
+// surveyFields renders the questions of a clean form — no answers, no
+// problems — once per form and language. They are most of the page and of
+// its rendering time, and the same for every code of the form.
+func (s *Server) surveyFields(c *reqCtx, b *survey.Ballot) (template.HTML, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%v\x00%v\x00", c.L.Lang, b.Form.UnknownLabel, b.Form.AllowUnknown, b.Form.Levels)
+	for _, q := range b.Form.Questions {
+		fmt.Fprintf(h, "%s\x00%s\x00", q.Code, q.Text)
+	}
+	key := string(h.Sum(nil))
+	if f, ok := s.fields.Load(key); ok {
+		return f.(template.HTML), nil
+	}
+	v := ballotView(c, b, "")
+	v.Problems, v.Values = map[string]string{}, map[string]string{}
+	var buf bytes.Buffer
+	if err := s.pages["survey"].ExecuteTemplate(&buf, "survey_fields", v); err != nil {
+		return "", pinggu.Internal(err)
+	}
+	f := template.HTML(buf.String())
+	s.fields.Store(key, f)
+	return f, nil
 }
 
 func ballotView(c *reqCtx, b *survey.Ballot, code string) surveyView {

@@ -398,3 +398,24 @@ func responsesAt(f *fixture) int {
 	})
 	return n
 }
+
+// TestSurveyFieldsReused checks that the pre-rendered questions serve every
+// code of a form alike, in each language, and never carry another
+// respondent's answers or problems.
+func TestSurveyFieldsReused(t *testing.T) {
+	f := newFixture(t)
+	codes := issue(t, f, 3)
+	_, a := f.do("", "GET", "/s/"+codes[0], nil)
+	_, b := f.do("", "GET", "/s/"+codes[1], nil)
+	if strings.ReplaceAll(a, codes[0], "C") != strings.ReplaceAll(b, codes[1], "C") {
+		t.Error("two codes of one form get different pages")
+	}
+	missing := answers(f, t)
+	missing.Del("L1.2")
+	if _, body := f.do("", "POST", "/s/"+codes[2], missing); !strings.Contains(body, `class="q bad" id="q-L1.2"`) || !strings.Contains(body, " checked") {
+		t.Fatal("a refused submit lost its marks or answers")
+	}
+	if _, c := f.do("", "GET", "/s/"+codes[2], nil); strings.Contains(c, " checked") || strings.Contains(c, "q bad") || strings.ReplaceAll(c, codes[2], "C") != strings.ReplaceAll(a, codes[0], "C") {
+		t.Error("the clean form carries an earlier submit's answers or marks")
+	}
+}
