@@ -79,4 +79,25 @@ func TestSlips(t *testing.T) {
 	if dir := screenshots(); dir != "" {
 		os.WriteFile(filepath.Join(dir, "paper-ballots.pdf"), pdf.Data, 0o644)
 	}
+
+	// A clerk keys the first ballot on a phone-sized screen: the code
+	// opens the unit's form, and the keying waits for a second clerk.
+	code, _ := chromedp.Run(ctx, chromedp.Text(`.paper .paper-code code`))
+	s := shooter{t, ctx, screenshots(), true}
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(360, 740), chromedp.Navigate(base+"/campaigns/1/ballots"), chromedp.WaitVisible(`input[name=code]`),
+		chromedp.SendKeys(`input[name=code]`, code), chromedp.Submit(`input[name=code]`), chromedp.WaitReady(`input[name=keyed]`))
+	if err != nil {
+		t.Fatalf("open ballot %q: %v", code, err)
+	}
+	s.shot("ballot-keying-phone")
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => { const rs = document.querySelectorAll('.ballot input[type=radio][value="1"]'); rs.forEach(r => r.checked = true); return rs.length })()`)); err != nil || n < 10 {
+		t.Fatalf("ticked %d answers: %v", n, err)
+	}
+	err = chromedp.Do(ctx, chromedp.Submit(`input[name=keyed]`), chromedp.WaitVisible(`body > footer`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text, _ := chromedp.Run(ctx, chromedp.Text(`main`)); !strings.Contains(text, "等待另一名工作人员") {
+		t.Errorf("after the first keying: %.300s", text)
+	}
 }

@@ -383,6 +383,19 @@ func TestPaperBallotsDoubleKeyed(t *testing.T) {
 	if _, body := f.do("admin", "GET", base+"/reconcile", nil); !strings.Contains(body, "没有需要核对的测评表") {
 		t.Error("the settled ballot is still listed")
 	}
+	// A code of another campaign is refused, and nothing is recorded.
+	var second *pinggu.Campaign
+	f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) (err error) {
+		second, err = tx.AdvanceCampaign(ctx, f.campaigns["draft"].ID, pinggu.StatePublished)
+		return
+	})
+	others, _, err := survey.Issue(ctx, f.db, store.Actor{Login: "t"}, second, f.units["321002001"], "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, body := key("admin", others[0], good); st != http.StatusUnprocessableEntity || !strings.Contains(body, "不属于本次评估工作") {
+		t.Errorf("a code of another campaign: %d", st)
+	}
 	// No keying entry outlives its ballot.
 	if rows := dumpDB(t, f.db.SQL())["ballot_entries"]; len(rows) != 0 {
 		t.Errorf("%d keying entries left", len(rows))
