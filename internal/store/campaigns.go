@@ -177,6 +177,12 @@ func (tx *Tx) AdvanceCampaign(ctx context.Context, id int64, to pinggu.CampaignS
 			return nil, err
 		}
 	}
+	if to == pinggu.StateClosed {
+		// The survey is over: the last responses move however few they are.
+		if _, err := tx.MixResponses(ctx, 0); err != nil {
+			return nil, err
+		}
+	}
 	c.State, c.UpdatedAt = to, tx.Now
 	if _, err := tx.exec(ctx, "UPDATE campaigns SET state = $1, updated_at = $2 WHERE id = $3", string(to), tx.Now, c.ID); err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"pinggu"
@@ -102,15 +104,83 @@ func (tx *Tx) Submit(ctx context.Context, hash string, r *pinggu.Response) (stri
 	rand.Read(b)
 	r.ID = hex.EncodeToString(b)
 	answers, _ := json.Marshal(r.Answers)
-	_, err = tx.exec(ctx, `INSERT INTO responses (id, campaign_id, unit_id, category, channel, day, answers, overall, comment)
+	_, err = tx.exec(ctx, `INSERT INTO response_inbox (`+responseColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.CampaignID, r.UnitID, r.Category, r.Channel, r.Day, string(answers), r.Overall, r.Comment)
 	return pinggu.CodeIssued, err
 }
 
-// CountResponses returns the number of responses of a unit.
+const responseColumns = "id, campaign_id, unit_id, category, channel, day, answers, overall, comment"
+
+// MixAt is how many responses wait in the inbox before they move to
+// responses together: a moved response can be told apart from at least
+// MixAt-1 others by nothing the database keeps.
+const MixAt = 20
+
+// MixResponses moves the inbox to responses, in the random order of their
+// ids, if it holds at least min responses (any number when min is 0). It
+// returns how many moved. Concurrent calls move each response once: the
+// DELETE … RETURNING takes each row for one of them.
+func (tx *Tx) MixResponses(ctx context.Context, min int) (int, error) {
+	if min > 0 {
+		var n int
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM response_inbox").Scan(&n); err != nil {
+			return 0, pinggu.Internal(err)
+		}
+		if n < min {
+			return 0, nil
+		}
+	}
+	rows, err := tx.query(ctx, "DELETE FROM response_inbox RETURNING "+responseColumns)
+	if err != nil {
+		return 0, err
+	}
+	type row struct {
+		id, category, channel, day, answers, comment string
+		campaign, unit                               int64
+		overall                                      int
+	}
+	var moved []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.campaign, &r.unit, &r.category, &r.channel, &r.day, &r.answers, &r.overall, &r.comment); err != nil {
+			rows.Close()
+			return 0, pinggu.Internal(err)
+		}
+		moved = append(moved, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, pinggu.Internal(err)
+	}
+	// RETURNING gives the rows in the order they were written; the ids are
+	// random, so their order is not.
+	slices.SortFunc(moved, func(a, b row) int { return strings.Compare(a.id, b.id) })
+	for _, r := range moved {
+		if _, err := tx.exec(ctx, "INSERT INTO responses ("+responseColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			r.id, r.campaign, r.unit, r.category, r.channel, r.day, r.answers, r.overall, r.comment); err != nil {
+			return 0, err
+		}
+	}
+	return len(moved), nil
+}
+
+// Mix moves the response inbox once it holds MixAt responses. A failure
+// loses nothing: the responses wait, and are counted, in the inbox.
+func (db *DB) Mix(ctx context.Context) {
+	var n int
+	if err := db.View(ctx, func(tx *Tx) error { return tx.queryRow(ctx, "SELECT COUNT(*) FROM response_inbox").Scan(&n) }); err != nil || n < MixAt {
+		return
+	}
+	if err := db.Update(ctx, Actor{Login: "system"}, func(tx *Tx) error { _, err := tx.MixResponses(ctx, MixAt); return err }); err != nil {
+		db.log.Warn("mix responses", "err", err)
+	}
+}
+
+// CountResponses returns the number of responses of a unit, moved or not.
 func (tx *Tx) CountResponses(ctx context.Context, campaign, unit int64) (int, error) {
 	var n int
-	err := tx.queryRow(ctx, "SELECT COUNT(*) FROM responses WHERE campaign_id = $1 AND unit_id = $2", campaign, unit).Scan(&n)
+	err := tx.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM responses WHERE campaign_id = $1 AND unit_id = $2)
+		+ (SELECT COUNT(*) FROM response_inbox WHERE campaign_id = $1 AND unit_id = $2)`, campaign, unit).Scan(&n)
 	if err != nil {
 		return 0, pinggu.Internal(err)
 	}
@@ -165,7 +235,8 @@ func (tx *Tx) SurveyProgress(ctx context.Context, campaign int64) (map[int64]*Pr
 		}
 	}
 	rows.Close()
-	rows, err = tx.query(ctx, "SELECT unit_id, COUNT(*) FROM responses WHERE campaign_id = $1 GROUP BY unit_id", campaign)
+	rows, err = tx.query(ctx, `SELECT unit_id, COUNT(*) FROM (SELECT unit_id FROM responses WHERE campaign_id = $1
+		UNION ALL SELECT unit_id FROM response_inbox WHERE campaign_id = $1) AS r GROUP BY unit_id`, campaign)
 	if err != nil {
 		return nil, err
 	}

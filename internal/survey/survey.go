@@ -135,5 +135,8 @@ func Submit(ctx context.Context, db *store.DB, b *Ballot, code string, get func(
 	if state == pinggu.CodeVoided {
 		return state, nil, pinggu.Errorf(pinggu.EConflict, "survey.code_voided")
 	}
+	if state == pinggu.CodeIssued {
+		db.Mix(ctx)
+	}
 	return state, nil, nil
 }

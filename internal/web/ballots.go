@@ -152,6 +152,9 @@ func (s *Server) ballotKey(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	if err != nil {
 		return err
 	}
+	if outcome == store.BallotMatched {
+		s.db.Mix(r.Context())
+	}
 	return s.render(w, http.StatusOK, "ballots", keyingView{Page: v.Page, Campaign: cp, Ok: outcome != store.BallotMismatch,
 		Message: c.L.T("ballot." + outcome)})
 }
@@ -243,6 +246,7 @@ func (s *Server) reconcile(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	} else if err != nil {
 		return err
 	} else {
+		s.db.Mix(ctx)
 		s.setFlash(r, "ok", c.L.T("ballot.reconciled"))
 	}
 	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/ballots/reconcile")

@@ -182,7 +182,7 @@ func TestAnonymity(t *testing.T) {
 	var secret []byte
 	f.db.View(ctx, func(tx *store.Tx) (err error) { secret, err = tx.SurveySecret(ctx); return })
 	dump := dumpDB(t, f.db.SQL())
-	rows := dump["responses"]
+	rows := append(dump["responses"], dump["response_inbox"]...)
 	if len(rows) != 2 {
 		t.Fatalf("%d responses", len(rows))
 	}
@@ -430,5 +430,48 @@ func TestSurveyFieldsReused(t *testing.T) {
 	}
 	if _, c := f.do("", "GET", "/s/"+codes[2], nil); strings.Contains(c, " checked") || strings.Contains(c, "q bad") || strings.ReplaceAll(c, codes[2], "C") != strings.ReplaceAll(a, codes[0], "C") {
 		t.Error("the clean form carries an earlier submit's answers or marks")
+	}
+}
+
+// TestResponsesMixed submits 25 codes over HTTP on each engine: 20 move
+// to responses together, in random order, by a transaction of their own,
+// so on PostgreSQL no response shares its xmin with the spend of a code;
+// the last 5 wait, counted, until the campaign closes.
+func TestResponsesMixed(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixtureOn(t, e.Open(t))
+			for _, c := range issue(t, f, 25) {
+				if res, _ := f.do("", "POST", "/s/"+c, answers(f, t)); res.StatusCode != http.StatusOK {
+					t.Fatalf("submit: %d", res.StatusCode)
+				}
+			}
+			count := func(table string) int {
+				var n int
+				f.db.SQL().QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n)
+				return n
+			}
+			if count("responses") != store.MixAt || count("response_inbox") != 25-store.MixAt || responsesAt(f) != 25 {
+				t.Errorf("responses %d, inbox %d, counted %d", count("responses"), count("response_inbox"), responsesAt(f))
+			}
+			if f.db.Dialect() == store.Postgres {
+				var shared int
+				err := f.db.SQL().QueryRow(`SELECT COUNT(*) FROM responses r JOIN survey_codes c ON r.xmin::text = c.xmin::text`).Scan(&shared)
+				if err != nil || shared != 0 {
+					t.Errorf("%d responses share a transaction with a spent code (%v)", shared, err)
+				}
+			}
+			err := f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error {
+				for _, to := range []pinggu.CampaignState{pinggu.StateFieldwork, pinggu.StateClosed} {
+					if _, err := tx.AdvanceCampaign(ctx, f.campaigns["published"].ID, to); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil || count("responses") != 25 || count("response_inbox") != 0 {
+				t.Errorf("after close: responses %d, inbox %d (%v)", count("responses"), count("response_inbox"), err)
+			}
+		})
 	}
 }
