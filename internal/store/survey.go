@@ -171,8 +171,17 @@ func (db *DB) Mix(ctx context.Context) {
 	if err := db.View(ctx, func(tx *Tx) error { return tx.queryRow(ctx, "SELECT COUNT(*) FROM response_inbox").Scan(&n) }); err != nil || n < MixAt {
 		return
 	}
-	if err := db.Update(ctx, Actor{Login: "system"}, func(tx *Tx) error { _, err := tx.MixResponses(ctx, MixAt); return err }); err != nil {
+	var moved int
+	if err := db.Update(ctx, Actor{Login: "system"}, func(tx *Tx) (err error) { moved, err = tx.MixResponses(ctx, MixAt); return }); err != nil {
 		db.log.Warn("mix responses", "err", err)
+		return
+	}
+	// PostgreSQL keeps the deleted inbox rows, with their xmin, until a
+	// vacuum: have it now rather than whenever autovacuum comes by.
+	if moved > 0 && db.dialect == Postgres {
+		if _, err := db.write.ExecContext(ctx, "VACUUM response_inbox"); err != nil {
+			db.log.Warn("vacuum response inbox", "err", err)
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"pinggu"
 	"pinggu/internal/store"
@@ -459,6 +460,18 @@ func TestResponsesMixed(t *testing.T) {
 				err := f.db.SQL().QueryRow(`SELECT COUNT(*) FROM responses r JOIN survey_codes c ON r.xmin::text = c.xmin::text`).Scan(&shared)
 				if err != nil || shared != 0 {
 					t.Errorf("%d responses share a transaction with a spent code (%v)", shared, err)
+				}
+				// The moved inbox rows were vacuumed away at once. Statistics
+				// reach pg_stat_user_tables within a second or so.
+				var vacuumed bool
+				for i := 0; i < 50 && !vacuumed; i++ {
+					f.db.SQL().QueryRow(`SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'response_inbox' AND schemaname = current_schema()`).Scan(&vacuumed)
+					if !vacuumed {
+						time.Sleep(100 * time.Millisecond)
+					}
+				}
+				if !vacuumed {
+					t.Error("the inbox was not vacuumed after the move")
 				}
 			}
 			err := f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error {
