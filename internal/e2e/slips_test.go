@@ -10,22 +10,13 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	"pinggu/internal/demo"
 )
 
 // TestSlips issues a batch of codes from the web and prints the A4 sheet
 // of slips to PDF (kept in PINGGU_SCREENSHOTS as slips.pdf).
 func TestSlips(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "p.db")
-	reg, _ := demo.Registry()
-	os.WriteFile(filepath.Join(dir, "u.csv"), reg, 0o644)
+	_, db := publishedCampaign(t)
 	bg := context.Background()
-	run(t, bg, "", "import", "units", "--db", db, filepath.Join(dir, "u.csv"))
-	run(t, bg, "", "campaign", "create", "--db", db, "--code", "C", "--name", "评估", "--deadline", "self_report=2026-12-05",
-		"--deadline", "unit_draw=2026-12-08", "--deadline", "rosters=2026-12-12", "--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31")
-	run(t, bg, "", "campaign", "publish", "--db", db, "--campaign", "C")
 	run(t, bg, password+"\n", "user", "add", "--db", db, "--role", "admin", "--login", "office", "--name", "办公室", "--password-stdin")
 	base := startServer(t, db)
 	ctx := browser(t)

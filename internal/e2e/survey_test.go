@@ -16,18 +16,26 @@ import (
 const wechatUA = "Mozilla/5.0 (Linux; Android 12; M2012K11AC Build/SKQ1.211006.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
 	"Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230202 MMWEBID/1234 MicroMessenger/8.0.33.2320(0x28002151) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
 
+// publishedCampaign makes, through the command line, a database holding
+// the demo registry and a published campaign "C", in a fresh folder.
+func publishedCampaign(t *testing.T) (dir, db string) {
+	dir = t.TempDir()
+	db = filepath.Join(dir, "p.db")
+	reg, _ := demo.Registry()
+	os.WriteFile(filepath.Join(dir, "u.csv"), reg, 0o644)
+	bg := context.Background()
+	run(t, bg, "", "import", "units", "--db", db, filepath.Join(dir, "u.csv"))
+	run(t, bg, "", "campaign", "create", "--db", db, "--code", "C", "--name", "评估", "--deadline", "self_report=2026-12-05",
+		"--deadline", "unit_draw=2026-12-08", "--deadline", "rosters=2026-12-12", "--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31")
+	run(t, bg, "", "campaign", "publish", "--db", db, "--campaign", "C")
+	return dir, db
+}
+
 // TestSurveyOnAPhone answers the survey as a Party member would in WeChat:
 // a 360×740 screen, a WeChat user agent, JavaScript disabled.
 func TestSurveyOnAPhone(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "p.db")
-	reg, _ := demo.Registry()
-	os.WriteFile(filepath.Join(dir, "u.csv"), reg, 0o644)
+	dir, db := publishedCampaign(t)
 	ctx0 := context.Background()
-	run(t, ctx0, "", "import", "units", "--db", db, filepath.Join(dir, "u.csv"))
-	run(t, ctx0, "", "campaign", "create", "--db", db, "--code", "C", "--name", "评估", "--deadline", "self_report=2026-12-05",
-		"--deadline", "unit_draw=2026-12-08", "--deadline", "rosters=2026-12-12", "--deadline", "fieldwork=2026-12-25", "--deadline", "reports=2026-12-31")
-	run(t, ctx0, "", "campaign", "publish", "--db", db, "--campaign", "C")
 	out := filepath.Join(dir, "codes.csv")
 	run(t, ctx0, "", "codes", "issue", "--db", db, "--campaign", "C", "--unit", "M001", "--n", "2", "--out", out)
 	data, _ := os.ReadFile(out)
