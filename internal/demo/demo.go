@@ -179,6 +179,7 @@ var accounts = []struct {
 	{"pinggu1", "第一评估组组长 周敏", pinggu.RoleEvaluator, nil, "第一评估组：广陵区、邗江区、扬州经济技术开发区和 12 个市直单位"},
 	{"pinggu2", "第二评估组组长 王磊", pinggu.RoleEvaluator, nil, "第二评估组：江都区、宝应县和 11 个市直单位"},
 	{"pinggu3", "第三评估组组长 李婷", pinggu.RoleEvaluator, nil, "第三评估组：仪征市、高邮市和 11 个市直单位"},
+	{"luru1", "第一评估组组员 赵强", pinggu.RoleEvaluator, nil, "第一评估组（组员，录入纸质测评表）"},
 	{"lianluo", "东关街道联络员 陈静", pinggu.RoleLiaison, []string{"321002001"}, "广陵区东关街道"},
 	{"lingdao", "市领导（只读）", pinggu.RoleViewer, nil, "全市（只读）"},
 }
@@ -385,9 +386,10 @@ func responses(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 	return paperBallots(ctx, db, codes[32:36], answer)
 }
 
-// paperBallots keys four paper ballots twice, by the admin and pinggu1:
-// three keyings agree and count, the last disagrees on one answer and waits
-// on the reconcile page for a third person.
+// paperBallots keys four paper ballots twice, by the first group's leader
+// pinggu1 and its member luru1: three keyings agree and count, the last
+// disagrees on two answers and waits on the reconcile page for a third
+// person (admin, say).
 func paperBallots(ctx context.Context, db *store.DB, codes []string, answer func(string) (*survey.Ballot, map[string]string, error)) error {
 	return db.Update(ctx, store.Actor{Login: "demo"}, func(tx *store.Tx) error {
 		secret, err := tx.SurveySecret(ctx)
@@ -395,7 +397,7 @@ func paperBallots(ctx context.Context, db *store.DB, codes []string, answer func
 			return err
 		}
 		var clerks []int64
-		for _, login := range []string{"admin", "pinggu1"} {
+		for _, login := range []string{"pinggu1", "luru1"} {
 			u, err := tx.UserByLogin(ctx, login)
 			if err != nil {
 				return err
@@ -430,12 +432,13 @@ func paperBallots(ctx context.Context, db *store.DB, codes []string, answer func
 // units (M001–M034).
 var groups = []struct {
 	name, leader string
+	members      []string
 	counties     []string
 	from, to     int
 }{
-	{"第一评估组", "pinggu1", []string{"321002", "321003", "321071"}, 1, 12},
-	{"第二评估组", "pinggu2", []string{"321012", "321023"}, 13, 23},
-	{"第三评估组", "pinggu3", []string{"321081", "321084"}, 24, 34},
+	{"第一评估组", "pinggu1", []string{"luru1"}, []string{"321002", "321003", "321071"}, 1, 12},
+	{"第二评估组", "pinggu2", nil, []string{"321012", "321023"}, 13, 23},
+	{"第三评估组", "pinggu3", nil, []string{"321081", "321084"}, 24, 34},
 }
 
 // campaign creates the city's published 2026 evaluation with three groups
@@ -460,6 +463,13 @@ func campaign(ctx context.Context, tx *store.Tx, now time.Time) error {
 			return err
 		}
 		group := &pinggu.Group{CampaignID: c.ID, Name: g.name, LeaderID: leader.ID}
+		for _, login := range g.members {
+			m, err := tx.UserByLogin(ctx, login)
+			if err != nil {
+				return err
+			}
+			group.Members = append(group.Members, m.ID)
+		}
 		codes := g.counties
 		for i := g.from; i <= g.to; i++ {
 			codes = append(codes, fmt.Sprintf("M%03d", i))

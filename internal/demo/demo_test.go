@@ -82,9 +82,11 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 		if n != 35 || len(ms) != 1 {
 			t.Errorf("%d responses and %d mismatched ballots, want 35 and 1", n, len(ms))
 		}
-		u, _ := tx.UserByLogin(ctx, "pinggu1")
-		if len(u.Scope) != 15 {
-			t.Errorf("pinggu1 sees %d units, want 15", len(u.Scope))
+		for _, login := range []string{"pinggu1", "luru1"} {
+			u, _ := tx.UserByLogin(ctx, login)
+			if len(u.Scope) != 15 {
+				t.Errorf("%s sees %d units, want 15", login, len(u.Scope))
+			}
 		}
 		return nil
 	})
@@ -98,8 +100,8 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 	if len(again) != len(units) {
 		t.Errorf("second seed changed the registry: %d → %d units", len(units), len(again))
 	}
-	if len(first) != 6 || len(second) != 6 {
-		t.Fatalf("accounts: %d, %d; want one per role", len(first), len(second))
+	if len(first) != 7 || len(second) != 7 {
+		t.Fatalf("accounts: %d, %d; want the 7 demo accounts", len(first), len(second))
 	}
 	a := auth.New(db)
 	for i, acc := range second {

@@ -102,6 +102,35 @@ func TestDemoPages(t *testing.T) {
 			}
 		}
 	}
+	settleDemoBallot(t, base, pw["admin"])
+}
+
+// settleDemoBallot logs in as admin, a third person to the demo's two
+// clerks, and settles the paper ballot they keyed differently.
+func settleDemoBallot(t *testing.T, base, password string) {
+	ctx := browser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(`input[name=login]`, "admin"),
+		chromedp.SendKeys(`input[name=password]`, password),
+		chromedp.Submit(`input[name=password]`),
+		chromedp.WaitVisible(`.stats`),
+		chromedp.Navigate(base+"/campaigns/1/ballots/reconcile"),
+		chromedp.WaitVisible(`tr.differs`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => { const rows = document.querySelectorAll('tr.differs'); rows.forEach(r => r.querySelector('input[type=radio]').checked = true); return rows.length })()`))
+	if err != nil || n != 2 {
+		t.Fatalf("%d differing items (%v), want 2", n, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`form.ballot button.primary`), chromedp.WaitVisible(`main p.empty`)); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := chromedp.Run(ctx, chromedp.Text(`main`))
+	if !strings.Contains(text, "已按纸质表确认并计入结果") || !strings.Contains(text, "没有需要核对的测评表") {
+		t.Errorf("after settling: %.300s", text)
+	}
 }
 
 func slug(p string) string {

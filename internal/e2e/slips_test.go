@@ -84,7 +84,7 @@ func TestSlips(t *testing.T) {
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => { const rs = document.querySelectorAll('.ballot input[type=radio][value="1"]'); rs.forEach(r => r.checked = true); return rs.length })()`)); err != nil || n < 10 {
 		t.Fatalf("ticked %d answers: %v", n, err)
 	}
-	err = chromedp.Do(ctx, chromedp.Submit(`input[name=keyed]`), chromedp.WaitVisible(`body > footer`))
+	err = chromedp.Do(ctx, chromedp.Submit(`input[name=keyed]`), chromedp.WaitVisible(`p.ok-line`))
 	if err != nil {
 		t.Fatal(err)
 	}
