@@ -1,0 +1,227 @@
+// Package analysis holds the statistics of the reports, exactly as
+// SAMPLING.md S4 and S5 state them: tallies of answers, the favorable rate
+// of a unit (a simple random sample without replacement from its roster)
+// or of a stratified population, its variance with the finite-population
+// correction, the Wilson score interval on an effective sample size, and
+// the suppression of small results. Everything here is a pure function of
+// integers; nothing reads the database.
+package analysis
+
+import (
+	"fmt"
+	"math"
+)
+
+// Z is the normal quantile of a two-sided 95 % interval.
+const Z = 1.959964
+
+// MinRespondents is the fewest respondents a shown result may rest on
+// (S5); below it the result is suppressed everywhere.
+const MinRespondents = 5
+
+// Tally counts the answers to one question: Levels[i] answered level i
+// (best first), Unknown answered 不了解.
+type Tally struct {
+	Levels  []int
+	Unknown int
+}
+
+// NewTally returns an empty tally for a scale of levels levels.
+func NewTally(levels int) Tally { return Tally{Levels: make([]int, levels)} }
+
+// Add counts one answer: a level index, or -1 for 不了解.
+func (t *Tally) Add(answer int) error {
+	switch {
+	case answer == -1:
+		t.Unknown++
+	case answer >= 0 && answer < len(t.Levels):
+		t.Levels[answer]++
+	default:
+		return fmt.Errorf("answer %d is not a level of a %d-level scale", answer, len(t.Levels))
+	}
+	return nil
+}
+
+// Merge adds o's counts to t; both must have the same levels.
+func (t *Tally) Merge(o Tally) {
+	for i := range o.Levels {
+		t.Levels[i] += o.Levels[i]
+	}
+	t.Unknown += o.Unknown
+}
+
+// Answered is the denominator of every rate: the answers other than 不了解.
+func (t Tally) Answered() int {
+	n := 0
+	for _, c := range t.Levels {
+		n += c
+	}
+	return n
+}
+
+// Favorable counts 好 and 较好: the two best levels.
+func (t Tally) Favorable() int {
+	x := 0
+	for i := 0; i < 2 && i < len(t.Levels); i++ {
+		x += t.Levels[i]
+	}
+	return x
+}
+
+// Mean is the mean score of the answered levels (scores best first, as
+// the campaign's scale gives them), and false when nobody answered.
+func (t Tally) Mean(scores []int) (float64, bool) {
+	n, sum := 0, 0
+	for i, c := range t.Levels {
+		n += c
+		sum += c * scores[i]
+	}
+	if n == 0 {
+		return 0, false
+	}
+	return float64(sum) / float64(n), true
+}
+
+// Rate is a favorable rate with its uncertainty.
+type Rate struct {
+	X, N int // favorable answers and answers (不了解 left out)
+	// Pop is the population the sample was drawn from (the roster's
+	// size, or the sum of the strata's), 0 when unknown or unbounded.
+	Pop int
+	P   float64 // the estimate
+	Var float64 // its variance
+	// NEff is the effective sample size the interval uses.
+	NEff float64
+	// Lo and Hi bound the Wilson interval; a census has none.
+	Lo, Hi float64
+	Census bool
+	// Suppressed: fewer than MinRespondents answers, so nothing of this
+	// rate may be shown.
+	Suppressed bool
+}
+
+// HasInterval reports whether the rate carries an interval: it is shown
+// and not a census.
+func (r Rate) HasInterval() bool { return !r.Suppressed && !r.Census && r.N > 0 }
+
+// UnitRate is S4's per-unit estimate: x favorable of n answers, a simple
+// random sample without replacement from a roster of pop (0: unknown, no
+// finite-population correction).
+func UnitRate(x, n, pop int) Rate {
+	return Stratified([]Stratum{{X: x, N: n, Pop: pop}})
+}
+
+// Stratum is one stratum's sample: x favorable of n answers, drawn from a
+// population of pop.
+type Stratum struct{ X, N, Pop int }
+
+// Stratified is S4's stratified estimate: p = Σ W_h p_h with W_h = N_h/N
+// and v = Σ W_h² (1 − f_h) p_h(1 − p_h)/(n_h − 1). A stratum without
+// answers carries no estimate, so the weights are over the strata that
+// have answers. Without populations (any Pop = 0) the strata are pooled,
+// unweighted and uncorrected.
+func Stratified(strata []Stratum) Rate {
+	var r Rate
+	known := true
+	for _, s := range strata {
+		r.X += s.X
+		r.N += s.N
+		if s.N > 0 {
+			r.Pop += s.Pop
+			known = known && s.Pop > 0
+		}
+	}
+	if !known {
+		r.Pop = 0
+	}
+	r.Suppressed = r.N < MinRespondents
+	if r.N == 0 {
+		return r
+	}
+	if !known {
+		p := float64(r.X) / float64(r.N)
+		r.P, r.Var = p, srsVar(p, r.N, 0)
+		r.NEff, r.Lo, r.Hi = wilsonFor(p, r.Var, r.N, 0)
+		return r
+	}
+	census := true
+	for _, s := range strata {
+		if s.N == 0 {
+			continue
+		}
+		w := float64(s.Pop) / float64(r.Pop)
+		p := float64(s.X) / float64(s.N)
+		r.P += w * p
+		r.Var += w * w * srsVar(p, s.N, s.Pop)
+		census = census && s.N >= s.Pop
+	}
+	r.Census = census
+	if census {
+		r.Var, r.NEff, r.Lo, r.Hi = 0, float64(r.N), r.P, r.P
+		return r
+	}
+	r.NEff, r.Lo, r.Hi = wilsonFor(r.P, r.Var, r.N, r.Pop)
+	return r
+}
+
+// srsVar is (1 − n/N)·p(1 − p)/(n − 1), without the correction when N
+// is 0. One answer has no variance estimate; it is taken as 0 (and is
+// suppressed anyway).
+func srsVar(p float64, n, pop int) float64 {
+	if n < 2 {
+		return 0
+	}
+	fpc := 1.0
+	if pop > 0 {
+		fpc = 1 - float64(n)/float64(pop)
+	}
+	return fpc * p * (1 - p) / float64(n-1)
+}
+
+// wilsonFor finds the effective n — p(1 − p)/v, or n(N − 1)/(N − n) when
+// v is 0 — and the Wilson interval on it.
+func wilsonFor(p, v float64, n, pop int) (neff, lo, hi float64) {
+	switch {
+	case v > 0:
+		neff = p * (1 - p) / v
+	case pop > n:
+		neff = float64(n) * float64(pop-1) / float64(pop-n)
+	default:
+		neff = float64(n)
+	}
+	lo, hi = Wilson(p, neff)
+	return neff, lo, hi
+}
+
+// Wilson is the Wilson score interval of p on n:
+// [p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)] / (1 + z²/n).
+func Wilson(p, n float64) (lo, hi float64) {
+	z2 := Z * Z
+	centre := p + z2/(2*n)
+	half := Z * math.Sqrt(p*(1-p)/n+z2/(4*n*n))
+	d := 1 + z2/n
+	return math.Max(0, (centre-half)/d), math.Min(1, (centre+half)/d)
+}
+
+// Overlap reports whether two rates' intervals overlap, so that they may
+// not be ranked as different. A census is its own point interval.
+func Overlap(a, b Rate) bool {
+	return a.Lo <= b.Hi && b.Lo <= a.Hi
+}
+
+// PercentOf shows num/den as a percentage with one decimal, rounded half
+// up from the exact integers: 2/3 → "66.7%", 1/8 → "12.5%".
+func PercentOf(num, den int) string {
+	if den <= 0 {
+		return "—"
+	}
+	tenths := (2000*int64(num) + int64(den)) / (2 * int64(den))
+	return fmt.Sprintf("%d.%d%%", tenths/10, tenths%10)
+}
+
+// Percent shows a proportion (an estimate that is not a ratio of two
+// integers, such as a stratified rate) with one decimal, half up.
+func Percent(p float64) string {
+	tenths := int64(math.Floor(p*1000 + 0.5 + 1e-9))
+	return fmt.Sprintf("%d.%d%%", tenths/10, tenths%10)
+}
