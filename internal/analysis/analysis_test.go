@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -129,5 +130,70 @@ func TestOverlap(t *testing.T) {
 	}
 	if !Overlap(a, UnitRate(25, 30, 40)) {
 		t.Error("close rates do not overlap")
+	}
+}
+
+func TestSuppressDerivableCells(t *testing.T) {
+	for _, c := range []struct {
+		ns   []int
+		want []bool
+	}{
+		{[]int{30, 20, 10}, []bool{false, false, false}},
+		// One small cell: the total would give it away, so the next
+		// smallest goes too.
+		{[]int{30, 3, 10}, []bool{false, true, true}},
+		// Two small cells that together rest on fewer than 5: a third.
+		{[]int{30, 1, 2, 10, 12}, []bool{false, true, true, true, false}},
+		// Two small cells resting on 5 or more together: enough.
+		{[]int{30, 4, 3, 10}, []bool{false, true, true, false}},
+		// Empty cells hide nothing and are not needed.
+		{[]int{0, 3, 0, 8}, []bool{false, true, false, true}},
+		// Nothing can keep one small cell hidden: all go.
+		{[]int{3}, []bool{true}},
+		{[]int{2, 2}, []bool{true, true}},
+		{nil, []bool{}},
+	} {
+		got := Suppress(c.ns)
+		if len(got) != len(c.want) {
+			t.Fatalf("%v: %v", c.ns, got)
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%v: %v, want %v", c.ns, got, c.want)
+				break
+			}
+		}
+	}
+}
+
+// TestSuppressNeverLeaves checks 10,000 random rows: no shown cell rests
+// on fewer than 5, and the suppressed cells are none, or at least two
+// resting on 5 or more together, or every cell with respondents.
+func TestSuppressNeverLeaves(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 10000 {
+		ns := make([]int, 1+rng.IntN(8))
+		for i := range ns {
+			ns[i] = rng.IntN(12)
+		}
+		hidden := Suppress(ns)
+		sum, count, nonzero := 0, 0, 0
+		for i, n := range ns {
+			if n > 0 {
+				nonzero++
+			}
+			if hidden[i] {
+				if n == 0 {
+					t.Fatalf("%v: an empty cell hidden", ns)
+				}
+				sum += n
+				count++
+			} else if n > 0 && n < MinRespondents {
+				t.Fatalf("%v: %d respondents shown", ns, n)
+			}
+		}
+		if count > 0 && !(count >= 2 && sum >= MinRespondents) && count != nonzero {
+			t.Fatalf("%v → %v: the hidden cells can be derived", ns, hidden)
+		}
 	}
 }
