@@ -60,7 +60,7 @@ func (tx *Tx) KeyBallot(ctx context.Context, b *Ballot, day string) (string, err
 	}
 	b.Campaign, b.Unit = code.Campaign, code.Unit
 	if len(entries) == 1 && sameBallot(&entries[0], b) {
-		return BallotMatched, tx.countBallot(ctx, b, code, day)
+		return tx.countBallot(ctx, b, code, day)
 	}
 	answers, _ := json.Marshal(b.Answers)
 	if _, err := tx.exec(ctx, `INSERT INTO ballot_entries (code_hash, clerk_id, campaign_id, unit_id, answers, overall, comment)
@@ -73,25 +73,34 @@ func (tx *Tx) KeyBallot(ctx context.Context, b *Ballot, day string) (string, err
 	return BallotFirst, nil
 }
 
-// countBallot spends the code, stores the response and deletes the entries.
-func (tx *Tx) countBallot(ctx context.Context, b *Ballot, code *CodeInfo, day string) error {
+// countBallot spends the code, stores the response and deletes the
+// entries. A code spent or voided meanwhile (online, under PostgreSQL's
+// read committed) stores nothing.
+func (tx *Tx) countBallot(ctx context.Context, b *Ballot, code *CodeInfo, day string) (string, error) {
 	r := &pinggu.Response{CampaignID: code.Campaign, UnitID: code.Unit, Category: code.Category, Channel: pinggu.ChannelPaper,
 		Day: day, Answers: b.Answers, Overall: b.Overall, Comment: b.Comment}
 	state, err := tx.Submit(ctx, b.CodeHash, r)
-	if err != nil {
-		return err
-	}
-	if state != pinggu.CodeIssued {
-		return pinggu.Errorf(pinggu.EConflict, "survey.code_voided")
+	switch {
+	case err != nil:
+		return "", err
+	case state == pinggu.CodeSpent:
+		return BallotSpent, nil
+	case state != pinggu.CodeIssued:
+		return "", pinggu.Errorf(pinggu.EConflict, "survey.code_voided")
 	}
 	_, err = tx.exec(ctx, "DELETE FROM ballot_entries WHERE code_hash = $1", b.CodeHash)
-	return err
+	return BallotMatched, err
 }
+
+// stillOpen keeps the keyings of ballots whose code is still unspent: one
+// answered online (or voided) while its paper keyings disagreed has nothing
+// left to settle.
+const stillOpen = "code_hash IN (SELECT hash FROM survey_codes WHERE state = '" + pinggu.CodeIssued + "')"
 
 // Mismatches returns the ballots whose two keyings disagree, by code
 // hash, for a campaign.
 func (tx *Tx) Mismatches(ctx context.Context, campaign int64) (map[string][]Ballot, error) {
-	entries, err := tx.ballotEntries(ctx, "WHERE campaign_id = $1 ORDER BY code_hash, clerk_id", campaign)
+	entries, err := tx.ballotEntries(ctx, "WHERE campaign_id = $1 AND "+stillOpen+" ORDER BY code_hash, clerk_id", campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -107,27 +116,41 @@ func (tx *Tx) Mismatches(ctx context.Context, campaign int64) (map[string][]Ball
 	return by, nil
 }
 
+// Mismatch returns the two disagreeing keyings of the ballot with code
+// hash in a campaign, or a conflict if it is not waiting for reconciliation.
+func (tx *Tx) Mismatch(ctx context.Context, campaign int64, hash string) ([]Ballot, error) {
+	entries, err := tx.ballotEntries(ctx, "WHERE code_hash = $1 AND campaign_id = $2 AND "+stillOpen+" ORDER BY clerk_id", hash, campaign)
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) < 2 {
+		return nil, pinggu.Errorf(pinggu.EConflict, "ballot.not_mismatched")
+	}
+	return entries, nil
+}
+
 // Reconcile settles a mismatch with the values a third person read on the
 // paper: they cannot be one of the two clerks.
 func (tx *Tx) Reconcile(ctx context.Context, b *Ballot, day string) error {
-	entries, err := tx.ballotEntries(ctx, "WHERE code_hash = $1", b.CodeHash)
+	code, err := tx.Code(ctx, b.CodeHash)
 	if err != nil {
 		return err
 	}
-	if len(entries) < 2 {
-		return pinggu.Errorf(pinggu.EConflict, "ballot.not_mismatched")
+	entries, err := tx.Mismatch(ctx, code.Campaign, b.CodeHash)
+	if err != nil {
+		return err
 	}
 	for _, e := range entries {
 		if e.ClerkID == b.ClerkID {
 			return pinggu.Errorf(pinggu.EConflict, "ballot.third_person")
 		}
 	}
-	code, err := tx.Code(ctx, b.CodeHash)
+	outcome, err := tx.countBallot(ctx, b, code, day)
 	if err != nil {
 		return err
 	}
-	if err := tx.countBallot(ctx, b, code, day); err != nil {
-		return err
+	if outcome == BallotSpent {
+		return pinggu.Errorf(pinggu.EConflict, "ballot.spent")
 	}
 	return tx.Audit(ctx, "ballot.reconcile", "unit", code.Unit, nil, map[string]any{"campaign": code.Campaign})
 }

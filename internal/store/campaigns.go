@@ -223,6 +223,16 @@ func (tx *Tx) CampaignFramework(ctx context.Context, c *pinggu.Campaign, id int6
 	return f, nil
 }
 
+// Form is the survey form campaign c gives the units of kind: its
+// framework for that kind, as c uses it, on c's scale.
+func (tx *Tx) Form(ctx context.Context, c *pinggu.Campaign, kind pinggu.UnitKind) (pinggu.Form, error) {
+	f, err := tx.CampaignFramework(ctx, c, c.Settings.Frameworks[kind])
+	if err != nil {
+		return pinggu.Form{}, err
+	}
+	return pinggu.BuildForm(f, c.Settings.Scale), nil
+}
+
 func auditCampaign(c *pinggu.Campaign) any {
 	return struct {
 		Code     string          `json:"code"`

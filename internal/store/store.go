@@ -48,6 +48,7 @@ type DB struct {
 	batch   *batcher               // group commit, SQLite only
 	frozen  sync.Map               // parsed frozen frameworks, by their stored document
 	secret  atomic.Pointer[[]byte] // the survey secret, once committed
+	inboxed atomic.Int64           // responses put in the inbox since the last move: a hint for Mix
 }
 
 // IsPostgres reports whether dsn selects PostgreSQL.

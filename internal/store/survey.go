@@ -104,12 +104,38 @@ func (tx *Tx) Submit(ctx context.Context, hash string, r *pinggu.Response) (stri
 	rand.Read(b)
 	r.ID = hex.EncodeToString(b)
 	answers, _ := json.Marshal(r.Answers)
-	_, err = tx.exec(ctx, `INSERT INTO response_inbox (`+responseColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.CampaignID, r.UnitID, r.Category, r.Channel, r.Day, string(answers), r.Overall, r.Comment)
-	return pinggu.CodeIssued, err
+	row := responseRow{r.ID, r.CampaignID, r.UnitID, r.Category, r.Channel, r.Day, string(answers), r.Overall, r.Comment}
+	if err := tx.insertResponse(ctx, "response_inbox", &row); err != nil {
+		return "", err
+	}
+	tx.db.inboxed.Add(1)
+	return pinggu.CodeIssued, nil
 }
 
 const responseColumns = "id, campaign_id, unit_id, category, channel, day, answers, overall, comment"
+
+// responseRow is a response as stored, field for field in responseColumns.
+type responseRow struct {
+	id             string
+	campaign, unit int64
+	category       string
+	channel        string
+	day            string
+	answers        string
+	overall        int
+	comment        string
+}
+
+// fields points at each column's field, for Scan and, dereferenced by
+// database/sql, for Exec.
+func (r *responseRow) fields() []any {
+	return []any{&r.id, &r.campaign, &r.unit, &r.category, &r.channel, &r.day, &r.answers, &r.overall, &r.comment}
+}
+
+func (tx *Tx) insertResponse(ctx context.Context, table string, r *responseRow) error {
+	_, err := tx.exec(ctx, "INSERT INTO "+table+" ("+responseColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", r.fields()...)
+	return err
+}
 
 // MixAt is how many responses wait in the inbox before they move to
 // responses together: a moved response can be told apart from at least
@@ -134,15 +160,10 @@ func (tx *Tx) MixResponses(ctx context.Context, min int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	type row struct {
-		id, category, channel, day, answers, comment string
-		campaign, unit                               int64
-		overall                                      int
-	}
-	var moved []row
+	var moved []responseRow
 	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.campaign, &r.unit, &r.category, &r.channel, &r.day, &r.answers, &r.overall, &r.comment); err != nil {
+		var r responseRow
+		if err := rows.Scan(r.fields()...); err != nil {
 			rows.Close()
 			return 0, pinggu.Internal(err)
 		}
@@ -154,21 +175,22 @@ func (tx *Tx) MixResponses(ctx context.Context, min int) (int, error) {
 	}
 	// RETURNING gives the rows in the order they were written; the ids are
 	// random, so their order is not.
-	slices.SortFunc(moved, func(a, b row) int { return strings.Compare(a.id, b.id) })
-	for _, r := range moved {
-		if _, err := tx.exec(ctx, "INSERT INTO responses ("+responseColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-			r.id, r.campaign, r.unit, r.category, r.channel, r.day, r.answers, r.overall, r.comment); err != nil {
+	slices.SortFunc(moved, func(a, b responseRow) int { return strings.Compare(a.id, b.id) })
+	for i := range moved {
+		if err := tx.insertResponse(ctx, "responses", &moved[i]); err != nil {
 			return 0, err
 		}
 	}
 	return len(moved), nil
 }
 
-// Mix moves the response inbox once it holds MixAt responses. A failure
+// Mix moves the response inbox once it holds MixAt responses. It costs
+// the submit path nothing until this process has put MixAt responses in
+// the inbox since the last move (a hint: a rolled-back submit counts, and
+// another process's do not; the move itself counts the inbox). A failure
 // loses nothing: the responses wait, and are counted, in the inbox.
 func (db *DB) Mix(ctx context.Context) {
-	var n int
-	if err := db.View(ctx, func(tx *Tx) error { return tx.queryRow(ctx, "SELECT COUNT(*) FROM response_inbox").Scan(&n) }); err != nil || n < MixAt {
+	if db.inboxed.Load() < MixAt {
 		return
 	}
 	var moved int
@@ -176,6 +198,7 @@ func (db *DB) Mix(ctx context.Context) {
 		db.log.Warn("mix responses", "err", err)
 		return
 	}
+	db.inboxed.Store(0)
 	// PostgreSQL keeps the deleted inbox rows, with their xmin, until a
 	// vacuum: have it now rather than whenever autovacuum comes by.
 	if moved > 0 && db.dialect == Postgres {

@@ -83,13 +83,8 @@ func Open(ctx context.Context, db *store.DB, code string) (*Ballot, error) {
 		if b.Unit, err = tx.Unit(ctx, b.Code.Unit); err != nil {
 			return err
 		}
-		fid := b.Campaign.Settings.Frameworks[b.Unit.Kind]
-		f, err := tx.CampaignFramework(ctx, b.Campaign, fid)
-		if err != nil {
-			return err
-		}
-		b.Form = pinggu.BuildForm(f, b.Campaign.Settings.Scale)
-		return nil
+		b.Form, err = tx.Form(ctx, b.Campaign, b.Unit.Kind)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -181,11 +181,10 @@ func (s *Server) reconcilePage(w http.ResponseWriter, r *http.Request, c *reqCtx
 			if pinggu.Authorize(c.User, pinggu.PermCodesIssue, path) != nil {
 				continue
 			}
-			f, err := tx.CampaignFramework(ctx, cp, cp.Settings.Frameworks[path.Unit.Kind])
-			if err != nil {
+			m := mismatch{Hash: hash, Unit: path.Unit.Name, Entries: entries}
+			if m.Form, err = tx.Form(ctx, cp, path.Unit.Kind); err != nil {
 				return err
 			}
-			m := mismatch{Hash: hash, Unit: path.Unit.Name, Entries: entries, Form: pinggu.BuildForm(f, cp.Settings.Scale)}
 			for _, q := range m.Form.Questions {
 				if entries[0].Answers[q.Code] != entries[1].Answers[q.Code] {
 					m.Diff = append(m.Diff, q.Code)
@@ -216,13 +215,9 @@ func (s *Server) reconcile(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	hash := strings.TrimSpace(r.PostFormValue("hash"))
 	ctx := r.Context()
 	err = s.db.Update(ctx, store.ActorOf(c.User), func(tx *store.Tx) error {
-		ms, err := tx.Mismatches(ctx, cp.ID)
+		entries, err := tx.Mismatch(ctx, cp.ID, hash)
 		if err != nil {
 			return err
-		}
-		entries, ok := ms[hash]
-		if !ok {
-			return pinggu.Errorf(pinggu.EConflict, "ballot.not_mismatched")
 		}
 		path, err := tx.UnitPath(ctx, entries[0].Unit)
 		if err != nil {
@@ -231,11 +226,11 @@ func (s *Server) reconcile(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 		if err := pinggu.Authorize(c.User, pinggu.PermCodesIssue, path); err != nil {
 			return err
 		}
-		f, err := tx.CampaignFramework(ctx, cp, cp.Settings.Frameworks[path.Unit.Kind])
+		form, err := tx.Form(ctx, cp, path.Unit.Kind)
 		if err != nil {
 			return err
 		}
-		answers, overall, comment, problems := pinggu.BuildForm(f, cp.Settings.Scale).Read(r.PostFormValue)
+		answers, overall, comment, problems := form.Read(r.PostFormValue)
 		if len(problems) > 0 {
 			return pinggu.Invalid("ballot.incomplete", problems)
 		}

@@ -84,15 +84,8 @@ func (s *Server) codesIssue(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	}
 	v := slipsView{Batch: batch, Paper: r.PostFormValue("format") == "paper"}
 	if v.Paper {
-		err := s.db.View(r.Context(), func(tx *store.Tx) error {
-			f, err := tx.CampaignFramework(r.Context(), cp, cp.Settings.Frameworks[unit.Kind])
-			if err != nil {
-				return err
-			}
-			form := pinggu.BuildForm(f, cp.Settings.Scale)
-			v.Form = &form
-			return nil
-		})
+		v.Form = &pinggu.Form{}
+		err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { *v.Form, err = tx.Form(r.Context(), cp, unit.Kind); return })
 		if err != nil {
 			return err
 		}

@@ -384,6 +384,18 @@ func TestPaperBallotsDoubleKeyed(t *testing.T) {
 	if _, body := f.do("admin", "GET", base+"/reconcile", nil); !strings.Contains(body, "没有需要核对的测评表") {
 		t.Error("the settled ballot is still listed")
 	}
+	// A disagreement whose code is then answered online leaves the list:
+	// the online answer counts, the paper one cannot.
+	key("evaluator", codes[2], good)
+	key("admin", codes[2], other)
+	if res, _ := f.do("", "POST", "/s/"+codes[2], good); res.StatusCode != http.StatusOK || responsesAt(f) != 3 {
+		t.Fatalf("online answer of a ballot in reconciliation: %d, %d responses", res.StatusCode, responsesAt(f))
+	}
+	settle.Set("hash", pinggu.HashCode(secret, codes[2]))
+	f.do("third", "POST", base+"/reconcile", settle)
+	if _, body := f.do("admin", "GET", base+"/reconcile", nil); responsesAt(f) != 3 || !strings.Contains(body, "没有需要核对的测评表") {
+		t.Errorf("a spent code was settled or listed: %d responses", responsesAt(f))
+	}
 	// A code of another campaign is refused, and nothing is recorded.
 	var second *pinggu.Campaign
 	f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) (err error) {
@@ -397,9 +409,10 @@ func TestPaperBallotsDoubleKeyed(t *testing.T) {
 	if st, body := key("admin", others[0], good); st != http.StatusUnprocessableEntity || !strings.Contains(body, "不属于本次评估工作") {
 		t.Errorf("a code of another campaign: %d", st)
 	}
-	// No keying entry outlives its ballot.
-	if rows := dumpDB(t, f.db.SQL())["ballot_entries"]; len(rows) != 0 {
-		t.Errorf("%d keying entries left", len(rows))
+	// No keying entry outlives its ballot, but for the two of the ballot
+	// answered online meanwhile, which nothing lists any more.
+	if rows := dumpDB(t, f.db.SQL())["ballot_entries"]; len(rows) != 2 {
+		t.Errorf("%d keying entries left, want 2", len(rows))
 	}
 }
 
