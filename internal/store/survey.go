@@ -181,7 +181,8 @@ func (tx *Tx) MixResponses(ctx context.Context, min int) (int, error) {
 			return 0, err
 		}
 	}
-	return len(moved), nil
+	// The tallies change here, with the batch, never with one spend.
+	return len(moved), tx.addTallies(ctx, moved)
 }
 
 // Mix moves the response inbox once it holds MixAt responses. It costs

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"pinggu"
+)
+
+// TallyKey names one cell of the tallies: a unit, the category its codes
+// carried, a question (an item code or pinggu.OverallCode) and a level
+// index (pinggu.Unknown for 不了解).
+type TallyKey struct {
+	Unit     int64
+	Category string
+	Question string
+	Level    int
+}
+
+// TallyRow is a cell with its count.
+type TallyRow struct {
+	TallyKey
+	N int
+}
+
+// countAnswers adds one response's answers to counts.
+func countAnswers(counts map[TallyKey]int, r *responseRow) error {
+	var answers map[string]int
+	if err := json.Unmarshal([]byte(r.answers), &answers); err != nil {
+		return pinggu.Internal(err)
+	}
+	for q, level := range answers {
+		counts[TallyKey{r.unit, r.category, q, level}]++
+	}
+	counts[TallyKey{r.unit, r.category, pinggu.OverallCode, r.overall}]++
+	return nil
+}
+
+// addTallies adds the moved responses' answers to the tallies of campaign,
+// in the transaction that moves them.
+func (tx *Tx) addTallies(ctx context.Context, moved []responseRow) error {
+	counts := map[int64]map[TallyKey]int{}
+	for i := range moved {
+		r := &moved[i]
+		if counts[r.campaign] == nil {
+			counts[r.campaign] = map[TallyKey]int{}
+		}
+		if err := countAnswers(counts[r.campaign], r); err != nil {
+			return err
+		}
+	}
+	for campaign, cells := range counts {
+		for _, row := range sortedTallies(cells) {
+			if _, err := tx.exec(ctx, `INSERT INTO tallies (campaign_id, unit_id, category, question, level, n)
+				VALUES ($1, $2, $3, $4, $5, $6)
+				ON CONFLICT (campaign_id, unit_id, category, question, level) DO UPDATE SET n = tallies.n + excluded.n`,
+				campaign, row.Unit, row.Category, row.Question, row.Level, row.N); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sortedTallies lists counts in key order, so that writes and
+// comparisons do not depend on map order.
+func sortedTallies(counts map[TallyKey]int) []TallyRow {
+	out := make([]TallyRow, 0, len(counts))
+	for k, n := range counts {
+		out = append(out, TallyRow{k, n})
+	}
+	slices.SortFunc(out, func(a, b TallyRow) int {
+		return cmp.Or(cmp.Compare(a.Unit, b.Unit), strings.Compare(a.Category, b.Category),
+			strings.Compare(a.Question, b.Question), cmp.Compare(a.Level, b.Level))
+	})
+	return out
+}
+
+// Tallies returns a campaign's tallies, in key order: every response that
+// has left the inbox, counted once per question.
+func (tx *Tx) Tallies(ctx context.Context, campaign int64) ([]TallyRow, error) {
+	rows, err := tx.query(ctx, `SELECT unit_id, category, question, level, n FROM tallies
+		WHERE campaign_id = $1 AND n > 0`, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[TallyKey]int{}
+	for rows.Next() {
+		var k TallyKey
+		var n int
+		if err := rows.Scan(&k.Unit, &k.Category, &k.Question, &k.Level, &n); err != nil {
+			return nil, pinggu.Internal(err)
+		}
+		counts[k] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, pinggu.Internal(err)
+	}
+	return sortedTallies(counts), nil
+}
+
+// RecomputeTallies counts a campaign's stored responses from their raw
+// answers, in key order. It must equal Tallies; a test proves it, and
+// `pinggu report check` compares them on a live database.
+func (tx *Tx) RecomputeTallies(ctx context.Context, campaign int64) ([]TallyRow, error) {
+	counts := map[TallyKey]int{}
+	err := tx.EachResponse(ctx, campaign, func(r *pinggu.Response) error {
+		row := responseRow{unit: r.UnitID, category: r.Category, overall: r.Overall}
+		b, _ := json.Marshal(r.Answers)
+		row.answers = string(b)
+		return countAnswers(counts, &row)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sortedTallies(counts), nil
+}
+
+// EachResponse calls fn with each moved response of a campaign, in the
+// order of their random ids, reading one at a time. fn may keep nothing:
+// the response is reused.
+func (tx *Tx) EachResponse(ctx context.Context, campaign int64, fn func(*pinggu.Response) error) error {
+	rows, err := tx.query(ctx, "SELECT "+responseColumns+" FROM responses WHERE campaign_id = $1 ORDER BY id", campaign)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var row responseRow
+	var r pinggu.Response
+	for rows.Next() {
+		if err := rows.Scan(row.fields()...); err != nil {
+			return pinggu.Internal(err)
+		}
+		clear(r.Answers)
+		r = pinggu.Response{ID: row.id, CampaignID: row.campaign, UnitID: row.unit, Category: row.category, Channel: row.channel,
+			Day: row.day, Answers: r.Answers, Overall: row.overall, Comment: row.comment}
+		if err := json.Unmarshal([]byte(row.answers), &r.Answers); err != nil {
+			return pinggu.Internal(err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
