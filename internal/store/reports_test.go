@@ -141,7 +141,10 @@ func TestReportWorkflow(t *testing.T) {
 		if err := update(func(tx *store.Tx) error { _, err := tx.ReviewReport(ctx, c.ID, m1.ID, false, ""); return err }); pinggu.ErrorCodeOf(err) != pinggu.EInvalid {
 			t.Errorf("returning without a reason: %v", err)
 		}
-		if err := update(func(tx *store.Tx) error { _, err := tx.ReviewReport(ctx, c.ID, m1.ID, false, "问题分析不够具体"); return err }); err != nil {
+		if err := update(func(tx *store.Tx) error {
+			_, err := tx.ReviewReport(ctx, c.ID, m1.ID, false, "问题分析不够具体")
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if err := update(func(tx *store.Tx) error { return tx.SaveReport(ctx, r) }); err != nil {
