@@ -120,7 +120,17 @@ type Stratum struct{ X, N, Pop int }
 // answers carries no estimate, so the weights are over the strata that
 // have answers. Without populations (any Pop = 0) the strata are pooled,
 // unweighted and uncorrected.
-func Stratified(strata []Stratum) Rate {
+func Stratified(strata []Stratum) Rate { return estimate(strata, 1) }
+
+// Pooled is the favorable rate of a dimension of items questions: the
+// answers to its items pooled per stratum, p_h = x_h/a_h. One respondent
+// answers every item, so the answers are not independent; the variance
+// takes each stratum as n_h = a_h/items respondents — as if a respondent's
+// answers to the items were one observation, which never understates the
+// uncertainty. With items = 1 it is Stratified.
+func Pooled(strata []Stratum, items int) Rate { return estimate(strata, float64(max(items, 1))) }
+
+func estimate(strata []Stratum, per float64) Rate {
 	var r Rate
 	known := true
 	for _, s := range strata {
@@ -134,14 +144,15 @@ func Stratified(strata []Stratum) Rate {
 	if !known {
 		r.Pop = 0
 	}
-	r.Suppressed = r.N < MinRespondents
+	n := float64(r.N) / per
+	r.Suppressed = n < MinRespondents
 	if r.N == 0 {
 		return r
 	}
 	if !known {
 		p := float64(r.X) / float64(r.N)
-		r.P, r.Var = p, srsVar(p, r.N, 0)
-		r.NEff, r.Lo, r.Hi = wilsonFor(p, r.Var, r.N, 0)
+		r.P, r.Var = p, srsVar(p, n, 0)
+		r.NEff, r.Lo, r.Hi = wilsonFor(p, r.Var, n, 0)
 		return r
 	}
 	census := true
@@ -151,43 +162,44 @@ func Stratified(strata []Stratum) Rate {
 		}
 		w := float64(s.Pop) / float64(r.Pop)
 		p := float64(s.X) / float64(s.N)
+		nh := float64(s.N) / per
 		r.P += w * p
-		r.Var += w * w * srsVar(p, s.N, s.Pop)
-		census = census && s.N >= s.Pop
+		r.Var += w * w * srsVar(p, nh, s.Pop)
+		census = census && nh >= float64(s.Pop)
 	}
 	r.Census = census
 	if census {
-		r.Var, r.NEff, r.Lo, r.Hi = 0, float64(r.N), r.P, r.P
+		r.Var, r.NEff, r.Lo, r.Hi = 0, n, r.P, r.P
 		return r
 	}
-	r.NEff, r.Lo, r.Hi = wilsonFor(r.P, r.Var, r.N, r.Pop)
+	r.NEff, r.Lo, r.Hi = wilsonFor(r.P, r.Var, n, r.Pop)
 	return r
 }
 
 // srsVar is (1 − n/N)·p(1 − p)/(n − 1), without the correction when N
 // is 0. One answer has no variance estimate; it is taken as 0 (and is
 // suppressed anyway).
-func srsVar(p float64, n, pop int) float64 {
+func srsVar(p, n float64, pop int) float64 {
 	if n < 2 {
 		return 0
 	}
 	fpc := 1.0
 	if pop > 0 {
-		fpc = 1 - float64(n)/float64(pop)
+		fpc = 1 - n/float64(pop)
 	}
-	return fpc * p * (1 - p) / float64(n-1)
+	return fpc * p * (1 - p) / (n - 1)
 }
 
 // wilsonFor finds the effective n — p(1 − p)/v, or n(N − 1)/(N − n) when
 // v is 0 — and the Wilson interval on it.
-func wilsonFor(p, v float64, n, pop int) (neff, lo, hi float64) {
+func wilsonFor(p, v, n float64, pop int) (neff, lo, hi float64) {
 	switch {
 	case v > 0:
 		neff = p * (1 - p) / v
-	case pop > n:
-		neff = float64(n) * float64(pop-1) / float64(pop-n)
+	case float64(pop) > n:
+		neff = n * float64(pop-1) / (float64(pop) - n)
 	default:
-		neff = float64(n)
+		neff = n
 	}
 	lo, hi = Wilson(p, neff)
 	return neff, lo, hi
@@ -224,4 +236,51 @@ func PercentOf(num, den int) string {
 func Percent(p float64) string {
 	tenths := int64(math.Floor(p*1000 + 0.5 + 1e-9))
 	return fmt.Sprintf("%d.%d%%", tenths/10, tenths%10)
+}
+
+// Rank is where a rate may stand among others, given the intervals:
+// Best is 1 plus the rates clearly above it (their interval entirely
+// above its own), Worst the count less those clearly below. Best == Worst
+// is a definite place; otherwise the rates in between cannot be told
+// apart. A suppressed or empty rate has no rank (0, 0).
+type Rank struct{ Best, Worst int }
+
+// Ranks ranks rates only where their intervals do not overlap (S4).
+func Ranks(rates []Rate) []Rank {
+	out := make([]Rank, len(rates))
+	shown := 0
+	for _, r := range rates {
+		if !r.Suppressed && r.N > 0 {
+			shown++
+		}
+	}
+	for i, a := range rates {
+		if a.Suppressed || a.N == 0 {
+			continue
+		}
+		above, below := 0, 0
+		for j, b := range rates {
+			if i == j || b.Suppressed || b.N == 0 || Overlap(a, b) {
+				continue
+			}
+			if b.Lo > a.Hi {
+				above++
+			} else {
+				below++
+			}
+		}
+		out[i] = Rank{Best: 1 + above, Worst: shown - below}
+	}
+	return out
+}
+
+// String shows a rank as "3" or "2–5", and "—" when there is none.
+func (r Rank) String() string {
+	switch {
+	case r.Best == 0:
+		return "—"
+	case r.Best == r.Worst:
+		return fmt.Sprint(r.Best)
+	}
+	return fmt.Sprintf("%d–%d", r.Best, r.Worst)
 }

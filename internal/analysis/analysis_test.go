@@ -197,3 +197,40 @@ func TestSuppressNeverLeaves(t *testing.T) {
 		}
 	}
 }
+
+// TestPooled: a dimension of two items answered by 20 respondents of a
+// roster of 100, 30 of the 40 answers favorable, has p = 0.75 and the
+// variance of 20 respondents: (1 − 20/100)·0.75·0.25/19 = 0.0078947…,
+// n_eff = 0.1875/0.0078947 = 23.75 — the same as one item with 15 of 20.
+func TestPooled(t *testing.T) {
+	got := Pooled([]Stratum{{X: 30, N: 40, Pop: 100}}, 2)
+	one := UnitRate(15, 20, 100)
+	if got.X != 30 || got.N != 40 || math.Abs(got.P-0.75) > 1e-12 || math.Abs(got.NEff-23.75) > 1e-9 ||
+		got.Var != one.Var || got.Lo != one.Lo || got.Hi != one.Hi {
+		t.Errorf("pooled = %+v, one item = %+v", got, one)
+	}
+	// 8 answers to 2 items are 4 respondents: suppressed.
+	if r := Pooled([]Stratum{{X: 8, N: 8, Pop: 50}}, 2); !r.Suppressed {
+		t.Error("a dimension answered by 4 respondents is shown")
+	}
+	if r := Pooled([]Stratum{{X: 10, N: 12, Pop: 6}}, 2); !r.Census || r.HasInterval() {
+		t.Errorf("every one of 6 answered both items: %+v", r)
+	}
+}
+
+// TestRanks: three rates whose intervals chain (a overlaps b, b overlaps
+// c, a is clearly above c), one clearly last, one suppressed.
+func TestRanks(t *testing.T) {
+	a := Rate{X: 1, N: 30, Lo: 0.80, Hi: 0.95}
+	b := Rate{X: 1, N: 30, Lo: 0.70, Hi: 0.85}
+	c := Rate{X: 1, N: 30, Lo: 0.60, Hi: 0.75}
+	d := Rate{X: 1, N: 30, Lo: 0.20, Hi: 0.40}
+	e := Rate{X: 1, N: 3, Suppressed: true}
+	got := Ranks([]Rate{a, b, c, d, e})
+	want := []string{"1–2", "1–3", "2–3", "4", "—"}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("rank %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+}

@@ -147,3 +147,26 @@ func (tx *Tx) EachResponse(ctx context.Context, campaign int64, fn func(*pinggu.
 	}
 	return rows.Err()
 }
+
+// RespondentSamples returns, per stratum of a campaign's respondent draws
+// (a unit's element id), how many respondents are in the sample now: those
+// selected, and those released to replace a non-response.
+func (tx *Tx) RespondentSamples(ctx context.Context, campaign int64) (map[string]int, error) {
+	rows, err := tx.query(ctx, `SELECT e.stratum, COUNT(*) FROM draw_entries e JOIN draws d ON d.id = e.draw_id
+		WHERE d.campaign_id = $1 AND d.kind = 'respondents' AND e.status IN ('selected', 'released')
+		GROUP BY e.stratum`, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, pinggu.Internal(err)
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,129 @@
+package results
+
+import (
+	"math"
+	"testing"
+
+	"pinggu"
+	"pinggu/internal/analysis"
+	"pinggu/internal/store"
+)
+
+// testInput is a city of one county with three sampled townships (rosters
+// 100, 50, 40; the last with 3 responses), a second county without data,
+// and a municipal unit whose 20 responses are its whole roster.
+func testInput() *Input {
+	f := &pinggu.Framework{Code: "lead", Audience: pinggu.AudienceLeadership, Dimensions: []pinggu.Dimension{
+		{Code: "D1", Name: "学习教育", Items: []pinggu.Item{{Code: "I1"}, {Code: "I2"}, {Code: "I3", Retired: true}}},
+	}}
+	c := &pinggu.Campaign{ID: 1, Settings: pinggu.DefaultSettings()}
+	c.Settings.MinCounty, c.Settings.MinMunicipal = 100, 30
+	in := &Input{Campaign: c,
+		Units: []pinggu.Unit{
+			{ID: 1, Code: "3210", Name: "扬州市", Kind: pinggu.KindCity},
+			{ID: 2, Code: "321002", Name: "广陵区", Kind: pinggu.KindCounty, ParentID: 1},
+			{ID: 3, Code: "321002001", Name: "东关街道", Kind: pinggu.KindTownship, ParentID: 2},
+			{ID: 4, Code: "321002002", Name: "文峰街道", Kind: pinggu.KindTownship, ParentID: 2},
+			{ID: 5, Code: "321002003", Name: "汤汪乡", Kind: pinggu.KindTownship, ParentID: 2},
+			{ID: 6, Code: "M001", Name: "市委办公室", Kind: pinggu.KindMunicipalUnit, ParentID: 1},
+			{ID: 7, Code: "321003", Name: "邗江区", Kind: pinggu.KindCounty, ParentID: 1},
+		},
+		Frameworks: map[pinggu.UnitKind]*pinggu.Framework{pinggu.KindTownship: f, pinggu.KindMunicipalUnit: f, pinggu.KindCounty: f},
+		Rosters:    map[int64]int{3: 100, 4: 50, 5: 40, 6: 20},
+		Samples:    map[string]int{"321002001": 30, "321002002": 20, "321002003": 10, "M001": 20},
+		Grades: []pinggu.Grade{
+			{UnitID: 2, Item: "I1", Level: 0, Note: "县委理论学习中心组学习 12 次"},
+			{UnitID: 3, Item: "I2", Level: 2, Note: "学习记录不全"},
+		},
+	}
+	add := func(unit int64, q string, counts ...int) {
+		for lv, n := range counts {
+			if n > 0 {
+				level := lv
+				if lv == len(counts)-1 && len(counts) == 5 {
+					level = pinggu.Unknown
+				}
+				in.Tallies = append(in.Tallies, store.TallyRow{TallyKey: store.TallyKey{Unit: unit, Category: "党员", Question: q, Level: level}, N: n})
+			}
+		}
+	}
+	add(3, pinggu.OverallCode, 10, 10, 5, 5)
+	add(4, pinggu.OverallCode, 12, 4, 2, 2)
+	add(5, pinggu.OverallCode, 1, 1, 1, 0)
+	add(6, pinggu.OverallCode, 15, 3, 1, 1)
+	// Items of 东关街道: I1 20 of 28 favorable with 2 不了解, I2 15 of 30.
+	add(3, "I1", 10, 10, 4, 4, 2)
+	add(3, "I2", 5, 10, 10, 5, 0)
+	add(4, "I1", 10, 6, 2, 2, 0)
+	add(4, "I2", 8, 8, 2, 2, 0)
+	return in
+}
+
+func TestCompute(t *testing.T) {
+	city := Compute(testInput())
+	if len(city.Areas) != 3 || city.Areas[0].Unit.Code != "321002" || city.Areas[1].Unit.Code != "321003" || city.Areas[2].Unit.Code != "M001" {
+		t.Fatalf("areas: %v", city.Areas)
+	}
+	gl, hj, m := city.Areas[0], city.Areas[1], city.Areas[2]
+
+	// 广陵区 over its three townships, W = 100/190, 50/190, 40/190:
+	// p = (100·20/30 + 50·16/20 + 40·2/3)/190 = 133.333…/190 = 0.701754…
+	if r := gl.Overall.Rate; math.Abs(r.P-133.33333333333334/190) > 1e-12 || r.X != 38 || r.N != 53 || r.Pop != 190 {
+		t.Errorf("county rate %+v", r)
+	}
+	want := analysis.Stratified([]analysis.Stratum{{X: 20, N: 30, Pop: 100}, {X: 16, N: 20, Pop: 50}, {X: 2, N: 3, Pop: 40}})
+	if gl.Overall.Rate != want {
+		t.Errorf("county rate %+v, want %+v", gl.Overall.Rate, want)
+	}
+	// Weighted mean score: 东关 (1000+800+300+200)/30 = 76.667, 文峰
+	// (1200+320+120+80)/20 = 86, 汤汪 (100+80+60)/3 = 80:
+	// (100·76.667 + 50·86 + 40·80)/190 = 79.825…
+	if math.Abs(gl.Overall.Mean-(100*2300.0/30+50*86+40*80)/190) > 1e-9 {
+		t.Errorf("county mean %v", gl.Overall.Mean)
+	}
+	// 汤汪乡 has 3 responses: hidden, and so is the next smallest sibling,
+	// since the county's total is shown beside them.
+	if !gl.Objects[2].Overall.Hidden || !gl.Objects[1].Overall.Hidden || gl.Objects[0].Overall.Hidden {
+		t.Errorf("suppression: %v %v %v", gl.Objects[0].Overall.Hidden, gl.Objects[1].Overall.Hidden, gl.Objects[2].Overall.Hidden)
+	}
+	if gl.Responses != 53 || gl.Sample != 60 || gl.Minimum != 100 || gl.MinimumMet() || gl.Categories["党员"] != 53 {
+		t.Errorf("county figures %d/%d, minimum %d", gl.Responses, gl.Sample, gl.Minimum)
+	}
+	// Items: I1 of 东关 excludes its 2 不了解 (20 of 28); the county's I1 is
+	// stratified over 东关 and 文峰 only (汤汪 answered no items).
+	o := gl.Objects[0]
+	if it := o.Items["I1"]; it.Rate.X != 20 || it.Rate.N != 28 || it.Tally.Unknown != 2 {
+		t.Errorf("东关 I1 %+v", it.Rate)
+	}
+	if got, want := gl.Parts[0].Items["I1"].Rate, analysis.Stratified([]analysis.Stratum{{X: 20, N: 28, Pop: 100}, {X: 16, N: 20, Pop: 50}, {Pop: 40}}); got != want {
+		t.Errorf("county I1 %+v, want %+v", got, want)
+	}
+	// The dimension pools I1 and I2 (I3 is retired) over two items.
+	if got, want := o.Dimensions["D1"].Rate, analysis.Pooled([]analysis.Stratum{{X: 35, N: 58, Pop: 100}}, 2); got != want {
+		t.Errorf("东关 D1 %+v, want %+v", got, want)
+	}
+	// The municipal unit answered in full: a census, no interval; its
+	// minimum is its roster of 20.
+	if r := m.Overall.Rate; !r.Census || r.HasInterval() || m.Minimum != 20 || !m.MinimumMet() {
+		t.Errorf("municipal %+v, minimum %d", r, m.Minimum)
+	}
+	// 邗江区 has no data: an area all the same, empty.
+	if hj.Responses != 0 || hj.Overall.Shown() || hj.HasDiff || hj.Rank.Best != 0 {
+		t.Errorf("empty county %+v", hj)
+	}
+	// The city over all four objects; the differences are from it.
+	if want := analysis.Stratified([]analysis.Stratum{{X: 20, N: 30, Pop: 100}, {X: 16, N: 20, Pop: 50}, {X: 2, N: 3, Pop: 40}, {X: 18, N: 20, Pop: 20}}); city.Overall.Rate != want {
+		t.Errorf("city %+v, want %+v", city.Overall.Rate, want)
+	}
+	if !gl.HasDiff || math.Abs(gl.Diff-(gl.Overall.Rate.P-city.Overall.Rate.P)) > 1e-15 {
+		t.Errorf("diff %v", gl.Diff)
+	}
+	// The census (0.9, no width) lies above the county's interval: ranks 1 and 2.
+	if m.Rank.String() != "1" || gl.Rank.String() != "2" {
+		t.Errorf("ranks: county %s, municipal %s (county interval %.3f–%.3f)", gl.Rank, m.Rank, gl.Overall.Rate.Lo, gl.Overall.Rate.Hi)
+	}
+	// Checklist of 广陵区: itself and its three townships, 2 items each.
+	if len(gl.Checklist) != 4 || gl.Gradable != 8 || gl.Graded != 2 {
+		t.Errorf("checklist %d units, %d of %d graded", len(gl.Checklist), gl.Graded, gl.Gradable)
+	}
+}
