@@ -114,7 +114,7 @@ type Area struct {
 	// this area's result is suppressed (S5), though its own report, resting
 	// on enough respondents, shows it.
 	HiddenInCity bool
-	Grades  []pinggu.Grade
+	Grades       []pinggu.Grade
 	// Checklist lists the units the group grades: the area itself, then its
 	// objects; Graded counts their grades, Gradable their items.
 	Checklist        []pinggu.Unit
