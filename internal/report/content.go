@@ -1,0 +1,595 @@
+// Package report turns a campaign's results into its official documents:
+// one evaluation report per county and per municipal unit (一县一报告、
+// 一单位一报告) and the city summary. A report is first built as a list of
+// blocks — headings, paragraphs, tables, charts — and then written as DOCX
+// (internal/docx), as an HTML print view, or as an XLSX data book, so the
+// three always say the same thing.
+package report
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"pinggu"
+	"pinggu/internal/analysis"
+	"pinggu/internal/results"
+)
+
+// Document is a report as blocks.
+type Document struct {
+	Title    string
+	Subtitle string
+	Blocks   []Block
+	Date     string // 2026年12月31日
+
+	tables, charts int
+}
+
+// add appends blocks, numbering the captions of tables (表1) and charts
+// (图1) in order.
+func (d *Document) add(bs ...Block) {
+	for _, b := range bs {
+		switch x := b.(type) {
+		case Table:
+			d.tables++
+			x.Caption = fmt.Sprintf("表%d  %s", d.tables, x.Caption)
+			b = x
+		case Chart:
+			if len(x.Labels) == 0 {
+				continue
+			}
+			d.charts++
+			x.Caption = fmt.Sprintf("图%d  %s", d.charts, x.Caption)
+			b = x
+		}
+		d.Blocks = append(d.Blocks, b)
+	}
+}
+
+// Block is a Heading, Paragraph, Table or Chart.
+type Block any
+
+// Heading is 一、… (Level 1) or （一）… (Level 2).
+type Heading struct {
+	Level int
+	Text  string
+}
+
+// Paragraph is body text; Lead, when set, is bold at its start.
+type Paragraph struct {
+	Lead, Text string
+}
+
+// Cell is a table cell; Span merges columns, Merge ("restart",
+// "continue") rows.
+type Cell struct {
+	Text  string
+	Span  int
+	Merge string
+	Right bool
+	Bold  bool
+
+	rows int // in HTML, the rows a "restart" cell spans
+}
+
+// Table has a caption, header rows repeated on every page, and a note.
+type Table struct {
+	Caption string
+	Widths  []int // relative column widths
+	Header  [][]Cell
+	Rows    [][]Cell
+	Note    string
+}
+
+// Chart is a bar chart of percentages with intervals.
+type Chart struct {
+	Caption   string
+	Labels    []string
+	Values    []float64 // percent
+	Lo, Hi    []float64 // percent; nil without intervals
+	Highlight []bool
+	Note      string
+}
+
+func (d *Document) h1(s string) { d.Blocks = append(d.Blocks, Heading{1, s}) }
+func (d *Document) h2(s string) { d.Blocks = append(d.Blocks, Heading{2, s}) }
+func (d *Document) p(format string, a ...any) {
+	d.Blocks = append(d.Blocks, Paragraph{Text: fmt.Sprintf(format, a...)})
+}
+func (d *Document) lead(l, s string) { d.Blocks = append(d.Blocks, Paragraph{Lead: l, Text: s}) }
+
+// Meta is what a report says about its making beyond the results.
+type Meta struct {
+	City     string // 扬州市
+	Group    string // the evaluation group's name
+	Date     string
+	UnitDraw string // the unit draw's label and seed, for 基本情况
+	RespDraw string
+}
+
+var sectionTitles = map[string]string{
+	"achievements": "二、主要成效",
+	"problems":     "三、存在问题",
+	"causes":       "四、原因分析",
+	"suggestions":  "五、意见建议",
+}
+
+// numbers of headings (一) … (十)
+var cn = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+
+// Area builds the report of one county or municipal unit.
+func Area(city *results.City, a *results.Area, rep *pinggu.Report, m Meta) *Document {
+	d := &Document{Title: fmt.Sprintf("关于%s主题教育第三方评估情况的报告", a.Unit.Name), Date: m.Date}
+	if m.Group != "" {
+		d.Subtitle = m.City + "主题教育第三方评估" + m.Group
+	}
+	c := city.Input.Campaign
+	d.h1("一、基本情况")
+	objects := countKinds(a)
+	switch {
+	case a.Unit.Kind == pinggu.KindCounty:
+		d.p("按照%s主题教育第三方评估工作方案，评估组对%s开展了评估。%s", m.City, a.Unit.Name, objects)
+	default:
+		d.p("按照%s主题教育第三方评估工作方案，评估组对%s开展了评估。", m.City, a.Unit.Name)
+	}
+	if a.Responses == 0 {
+		d.p("截至本报告生成时，%s尚无回收的测评表，无法计算群众满意度测评结果。本报告的测评数据部分暂缺，待测评完成后重新生成。", a.Unit.Name)
+	} else {
+		d.p("测评对象按单位名单随机抽取：样本%d人，收回有效测评表%d份，应答率%s。%s", a.Sample, a.Responses, analysis.PercentOf(a.Responses, a.Sample), categories(a))
+	}
+	if m.UnitDraw != "" || m.RespDraw != "" {
+		d.p("抽样采用公开可验证的随机抽样（%s）：任何人可用公布的种子和名单复算抽样结果。", strings.Trim(m.UnitDraw+"；"+m.RespDraw, "；"))
+	}
+	d.p("统计口径：好评率为评价“%s”“%s”的人数占作答人数的比例，“%s”不计入分母；区间为95%%置信区间（Wilson 法，按有限总体校正，z = 1.959964）；县级结果按各单位名单人数加权分层估计。不足%d人的结果不予显示。百分比按四舍五入保留一位小数。",
+		c.Settings.Scale.Levels[0].Label, c.Settings.Scale.Levels[1].Label, unknownLabel(c.Settings.Scale), analysis.MinRespondents)
+	if a.Minimum > 0 {
+		if a.MinimumMet() {
+			d.p("受访人数%d人，达到不少于%d人的要求。", a.Responses, a.Minimum)
+		} else {
+			d.p("受访人数%d人，未达到不少于%d人的要求。", a.Responses, a.Minimum)
+			if rep != nil && strings.TrimSpace(rep.Justification) != "" {
+				d.lead("情况说明：", rep.Justification)
+			}
+		}
+	}
+	if a.Responses > 0 {
+		n := 0
+		d.h2(fmt.Sprintf("（%s）总体评价", cn[n]))
+		n++
+		overallText(d, city, a)
+		d.add(objectsTable(city, a), areaChart(city, a))
+		for _, part := range a.Parts {
+			d.h2(fmt.Sprintf("（%s）%s测评指标评价", cn[n], AudienceName(part.Framework.Audience)))
+			n++
+			d.add(itemsTable(city.Scale, part))
+		}
+		d.h2(fmt.Sprintf("（%s）清单式评估", cn[n]))
+		checklistBlocks(d, city, a)
+	} else {
+		d.h2("（一）清单式评估")
+		checklistBlocks(d, city, a)
+	}
+	for _, key := range pinggu.ReportSections {
+		d.h1(sectionTitles[key])
+		text := ""
+		if rep != nil {
+			text = rep.Sections[key]
+		}
+		writeText(d, text)
+	}
+	return d
+}
+
+func unknownLabel(s pinggu.Scale) string {
+	if s.UnknownLabel != "" {
+		return s.UnknownLabel
+	}
+	return "不了解"
+}
+
+func countKinds(a *results.Area) string {
+	counts := map[pinggu.UnitKind]int{}
+	for _, o := range a.Objects {
+		counts[o.Unit.Kind]++
+	}
+	var parts []string
+	for _, k := range []pinggu.UnitKind{pinggu.KindTownship, pinggu.KindCountyDept, pinggu.KindReferenceUnit, pinggu.KindBranch} {
+		if counts[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s%d个", k.Chinese(), counts[k]))
+		}
+	}
+	if len(parts) == 0 {
+		return "尚未抽取评估单位。"
+	}
+	return "随机抽取" + strings.Join(parts, "、") + "作为评估对象。"
+}
+
+// categories lists the respondents by category, hiding small ones (S5).
+func categories(a *results.Area) string {
+	var names []string
+	var ns []int
+	for _, c := range pinggu.RosterCategories {
+		if a.Categories[c] > 0 {
+			names = append(names, c)
+			ns = append(ns, a.Categories[c])
+		}
+	}
+	if len(names) < 2 {
+		return ""
+	}
+	hide := analysis.Suppress(ns)
+	var parts []string
+	hidden := false
+	for i, n := range names {
+		if hide[i] {
+			hidden = true
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s%d人", n, ns[i]))
+	}
+	s := "其中" + strings.Join(parts, "、")
+	if hidden {
+		s += "，其余类别人数较少，不单列"
+	}
+	return s + "。"
+}
+
+// rate shows a stat's favorable rate: exact when it is one unit's ratio.
+func rate(s *results.Stat) string {
+	switch {
+	case s.Rate.N == 0:
+		return "无数据"
+	case s.Hidden:
+		return "*"
+	case s.Rate.P == float64(s.Rate.X)/float64(s.Rate.N):
+		// One unit's rate (or a weighted one that equals the plain ratio):
+		// rounded from the exact integers.
+		return analysis.PercentOf(s.Rate.X, s.Rate.N)
+	}
+	return analysis.Percent(s.Rate.P)
+}
+
+func interval(s *results.Stat) string {
+	switch {
+	case !s.Shown():
+		return "—"
+	case s.Rate.Census:
+		return "全员参评"
+	}
+	return strings.TrimSuffix(analysis.Percent(s.Rate.Lo), "%") + "–" + analysis.Percent(s.Rate.Hi)
+}
+
+func meanOf(s *results.Stat) string {
+	if !s.Shown() {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f", s.Mean+1e-9)
+}
+
+func overallText(d *Document, city *results.City, a *results.Area) {
+	o := &a.Overall
+	if !o.Shown() {
+		d.p("有效测评表不足%d份，总体评价结果不予显示。", analysis.MinRespondents)
+		return
+	}
+	s := fmt.Sprintf("%s总体好评率为%s", a.Unit.Name, rate(o))
+	if o.Rate.Census {
+		s += "（全员参评，无抽样误差）"
+	} else {
+		s += fmt.Sprintf("（95%%置信区间%s，有效样本量%.0f）", interval(o), o.Rate.NEff)
+	}
+	s += fmt.Sprintf("，平均分%s。", meanOf(o))
+	if a.HasDiff && city.Overall.Shown() {
+		diff := a.Diff * 100
+		rel := "高"
+		if diff < 0 {
+			rel, diff = "低", -diff
+		}
+		s += fmt.Sprintf("全市总体好评率为%s，%s%s全市%.1f个百分点", rate(&city.Overall), a.Unit.Name, rel, diff+1e-9)
+		if analysis.Overlap(o.Rate, city.Overall.Rate) {
+			s += "，但二者置信区间重叠，差异在抽样误差范围之内"
+		}
+		s += "。"
+	}
+	if a.Rank.Best > 0 {
+		shown := 0
+		for _, x := range city.Areas {
+			if x.Rank.Best > 0 {
+				shown++
+			}
+		}
+		if a.Rank.Best == a.Rank.Worst {
+			s += fmt.Sprintf("在%d个县市区和市直单位中位列第%d。", shown, a.Rank.Best)
+		} else {
+			s += fmt.Sprintf("在%d个县市区和市直单位中，按置信区间可确定的位次为第%s名（区间重叠的单位不作区分）。", shown, a.Rank)
+		}
+	}
+	d.p("%s", s)
+}
+
+var objectsWidths = []int{30, 16, 10, 9, 9, 11, 11, 20, 9}
+
+func objectsTable(city *results.City, a *results.Area) Table {
+	t := Table{Caption: a.Unit.Name + "各评估对象总体评价", Widths: objectsWidths,
+		Header: [][]Cell{{{Text: "评估对象"}, {Text: "类型"}, {Text: "名单人数"}, {Text: "样本"}, {Text: "回收"}, {Text: "应答率"}, {Text: "好评率"}, {Text: "95%置信区间"}, {Text: "平均分"}}}}
+	for _, o := range a.Objects {
+		t.Rows = append(t.Rows, []Cell{{Text: o.Unit.Name}, {Text: o.Unit.Kind.Chinese()}, num(o.Pop), num(o.Sample), num(o.Responses),
+			{Text: analysis.PercentOf(o.Responses, o.Sample), Right: true}, {Text: rate(&o.Overall), Right: true}, {Text: interval(&o.Overall)}, {Text: meanOf(&o.Overall), Right: true}})
+	}
+	if len(a.Objects) > 1 {
+		t.Rows = append(t.Rows, []Cell{{Text: "合计（分层加权）", Span: 2, Bold: true}, num(a.Pop), num(a.Sample), num(a.Responses),
+			{Text: analysis.PercentOf(a.Responses, a.Sample), Right: true}, {Text: rate(&a.Overall), Right: true, Bold: true}, {Text: interval(&a.Overall)}, {Text: meanOf(&a.Overall), Right: true}})
+	}
+	t.Rows = append(t.Rows, []Cell{{Text: "全市", Span: 2}, num(city.Pop), num(city.Sample), num(city.Responses),
+		{Text: analysis.PercentOf(city.Responses, city.Sample), Right: true}, {Text: rate(&city.Overall), Right: true}, {Text: interval(&city.Overall)}, {Text: meanOf(&city.Overall), Right: true}})
+	t.Note = fmt.Sprintf("注：“*”表示有效测评表不足%d份，或可由合计推算出不足%d份单位的结果，不予显示。“全员参评”指名单内人员全部作答，无抽样误差。", analysis.MinRespondents, analysis.MinRespondents)
+	return t
+}
+
+func num(n int) Cell { return Cell{Text: fmt.Sprint(n), Right: true} }
+
+func areaChart(city *results.City, a *results.Area) Chart {
+	ch := Chart{Caption: a.Unit.Name + "各评估对象好评率（%，横线为95%置信区间）"}
+	add := func(label string, s *results.Stat, hl bool) {
+		if !s.Shown() {
+			return
+		}
+		ch.Labels = append(ch.Labels, label)
+		ch.Values = append(ch.Values, 100*s.Rate.P)
+		lo, hi := s.Rate.Lo, s.Rate.Hi
+		if s.Rate.Census {
+			lo, hi = s.Rate.P, s.Rate.P
+		}
+		ch.Lo, ch.Hi = append(ch.Lo, 100*lo), append(ch.Hi, 100*hi)
+		ch.Highlight = append(ch.Highlight, hl)
+	}
+	for _, o := range a.Objects {
+		add(o.Unit.Name, &o.Overall, false)
+	}
+	if len(a.Objects) > 1 {
+		add(a.Unit.Name+"（合计）", &a.Overall, true)
+	}
+	add("全市", &city.Overall, true)
+	return ch
+}
+
+// itemsTable lists each dimension and item of a framework with its counts
+// per level, merging the dimension's cells down its items.
+func itemsTable(scale pinggu.Scale, p *results.Part) Table {
+	head := []Cell{{Text: "评估方面"}, {Text: "评估要点"}}
+	widths := []int{13, 46}
+	for _, l := range scale.Levels {
+		head = append(head, Cell{Text: l.Label})
+		widths = append(widths, 7)
+	}
+	if scale.AllowUnknown {
+		head = append(head, Cell{Text: unknownLabel(scale)})
+		widths = append(widths, 7)
+	}
+	head = append(head, Cell{Text: "好评率"}, Cell{Text: "95%置信区间"}, Cell{Text: "平均分"})
+	widths = append(widths, 12, 19, 9)
+	t := Table{Caption: AudienceName(p.Framework.Audience) + "各项指标测评结果", Widths: widths, Header: [][]Cell{head}}
+	counts := func(s *results.Stat) []Cell {
+		var out []Cell
+		for _, n := range s.Tally.Levels {
+			c := num(n)
+			if !s.Shown() {
+				c.Text = "*"
+			}
+			out = append(out, c)
+		}
+		if scale.AllowUnknown {
+			c := num(s.Tally.Unknown)
+			if !s.Shown() {
+				c.Text = "*"
+			}
+			out = append(out, c)
+		}
+		return out
+	}
+	for _, d := range p.Framework.Dimensions {
+		if d.Retired {
+			continue
+		}
+		first := true
+		for _, it := range d.Items {
+			if it.Retired {
+				continue
+			}
+			s := p.Items[it.Code]
+			dim := Cell{Text: d.Name, Merge: "continue"}
+			if first {
+				dim.Merge, first = "restart", false
+			}
+			row := append([]Cell{dim, {Text: it.Code + " " + ItemLabel(it)}}, counts(s)...)
+			t.Rows = append(t.Rows, append(row, Cell{Text: rate(s), Right: true}, Cell{Text: interval(s)}, Cell{Text: meanOf(s), Right: true}))
+		}
+		s := p.Dimensions[d.Code]
+		row := append([]Cell{{Text: d.Name + "小计", Span: 2, Bold: true}}, counts(s)...)
+		t.Rows = append(t.Rows, append(row, Cell{Text: rate(s), Right: true, Bold: true}, Cell{Text: interval(s)}, Cell{Text: meanOf(s), Right: true}))
+	}
+	t.Note = "注：“" + unknownLabel(scale) + "”不计入好评率分母。方面小计合并其各要点的作答，置信区间按每位受访者计一次（保守估计）。"
+	return t
+}
+
+var questionTail = regexp.MustCompile(`(的情况)?(怎么样|如何|好不好)?[？?]$`)
+
+// ItemLabel is an item's short name: its respondent question without the
+// asking tail, or its evaluator wording cut to 40 characters.
+func ItemLabel(it pinggu.Item) string {
+	if q := questionTail.ReplaceAllString(it.Question, ""); q != "" {
+		return q
+	}
+	if utf8.RuneCountInString(it.Text) > 40 {
+		return string([]rune(it.Text)[:40]) + "…"
+	}
+	return it.Text
+}
+
+func checklistBlocks(d *Document, city *results.City, a *results.Area) {
+	if a.Gradable == 0 {
+		d.p("未设置清单式评估要点。")
+		return
+	}
+	d.p("评估组对%d个评估对象逐项开展清单式评估，应评%d项，已评%d项，完成%s。", len(a.Checklist), a.Gradable, a.Graded, analysis.PercentOf(a.Graded, a.Gradable))
+	if len(a.Grades) == 0 {
+		return
+	}
+	names := map[int64]string{}
+	for _, u := range a.Checklist {
+		names[u.ID] = u.Name
+	}
+	items := map[string]pinggu.Item{}
+	for _, f := range city.Input.Frameworks {
+		for _, it := range f.ActiveItems() {
+			items[it.Code] = it
+		}
+	}
+	t := Table{Caption: "清单式评估结果", Widths: []int{22, 38, 10, 50},
+		Header: [][]Cell{{{Text: "评估对象"}, {Text: "评估要点"}, {Text: "等次"}, {Text: "证据摘要"}}}}
+	var last int64
+	for _, g := range a.Grades {
+		unit := Cell{Text: names[g.UnitID], Merge: "restart"}
+		if g.UnitID == last {
+			unit.Merge = "continue"
+		}
+		last = g.UnitID
+		label := g.Item
+		if it, ok := items[g.Item]; ok {
+			label = g.Item + " " + ItemLabel(it)
+		}
+		level := ""
+		if g.Level >= 0 && g.Level < len(city.Scale.Levels) {
+			level = city.Scale.Levels[g.Level].Label
+		}
+		t.Rows = append(t.Rows, []Cell{unit, {Text: label}, {Text: level}, {Text: g.Note}})
+	}
+	d.add(t)
+}
+
+// AudienceName is the short name of a framework's audience in reports.
+func AudienceName(a pinggu.Audience) string {
+	if a == pinggu.AudienceBranch {
+		return "基层党支部"
+	}
+	return "领导班子"
+}
+
+var listItem = regexp.MustCompile(`^\s*(?:[-•·*]|\d+[.．、)）]|[（(][一二三四五六七八九十\d]+[）)])\s*`)
+
+// writeText writes the group's plain text: a line per paragraph; lines
+// that start as list items ("- ", "1. ", "（一）") are numbered 1. 2. …
+// in order, in bold.
+func writeText(d *Document, text string) {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	if text == "" {
+		d.p("（评估组尚未填写。）")
+		return
+	}
+	n := 0
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if m := listItem.FindString(line); m != "" {
+			n++
+			d.lead(fmt.Sprintf("%d．", n), strings.TrimSpace(line[len(m):]))
+			continue
+		}
+		d.p("%s", line)
+	}
+}
+
+// CitySummary builds the city's summary report: every county and
+// municipal unit beside the stratified city estimate, the city's results
+// per item, and the method.
+func CitySummary(city *results.City, m Meta) *Document {
+	c := city.Input.Campaign
+	d := &Document{Title: fmt.Sprintf("%s主题教育第三方评估总体情况报告", m.City), Date: m.Date}
+	counties, municipal := 0, 0
+	for _, a := range city.Areas {
+		if a.Unit.Kind == pinggu.KindCounty {
+			counties++
+		} else {
+			municipal++
+		}
+	}
+	objects := 0
+	for _, a := range city.Areas {
+		objects += len(a.Objects)
+	}
+	d.h1("一、基本情况")
+	d.p("按照%s主题教育第三方评估工作方案，对%d个县市区和%d个市直单位开展评估，随机抽取评估对象%d个。测评样本%d人，收回有效测评表%d份，应答率%s。",
+		m.City, counties, municipal, objects, city.Sample, city.Responses, analysis.PercentOf(city.Responses, city.Sample))
+	if m.UnitDraw != "" || m.RespDraw != "" {
+		d.p("抽样采用公开可验证的随机抽样（%s）。", strings.Trim(m.UnitDraw+"；"+m.RespDraw, "；"))
+	}
+	d.h1("二、总体评价")
+	if city.Overall.Shown() {
+		d.p("全市总体好评率为%s（95%%置信区间%s，按各评估对象名单人数分层加权估计），平均分%s。", rate(&city.Overall), interval(&city.Overall), meanOf(&city.Overall))
+	} else {
+		d.p("全市有效测评表不足%d份，暂无总体评价结果。", analysis.MinRespondents)
+	}
+	t := Table{Caption: "各县市区和市直单位总体评价", Widths: []int{26, 10, 9, 9, 11, 11, 19, 12, 10},
+		Header: [][]Cell{{{Text: "县市区/市直单位"}, {Text: "评估对象"}, {Text: "样本"}, {Text: "回收"}, {Text: "应答率"}, {Text: "好评率"}, {Text: "95%置信区间"}, {Text: "与全市差"}, {Text: "位次"}}}}
+	ch := Chart{Caption: "各县市区和市直单位好评率（%，横线为95%置信区间）"}
+	for _, a := range city.Areas {
+		s := a.Overall
+		if a.HiddenInCity {
+			s.Hidden = true
+		}
+		diff := "—"
+		if a.HasDiff && !s.Hidden {
+			diff = fmt.Sprintf("%+.1f", a.Diff*100+copysign(1e-9, a.Diff))
+		}
+		t.Rows = append(t.Rows, []Cell{{Text: a.Unit.Name}, num(len(a.Objects)), num(a.Sample), num(a.Responses),
+			{Text: analysis.PercentOf(a.Responses, a.Sample), Right: true}, {Text: rate(&s), Right: true}, {Text: interval(&s)}, {Text: diff, Right: true}, {Text: a.Rank.String()}})
+		if s.Shown() {
+			ch.Labels = append(ch.Labels, a.Unit.Name)
+			ch.Values = append(ch.Values, 100*s.Rate.P)
+			lo, hi := s.Rate.Lo, s.Rate.Hi
+			if s.Rate.Census {
+				lo, hi = s.Rate.P, s.Rate.P
+			}
+			ch.Lo, ch.Hi, ch.Highlight = append(ch.Lo, 100*lo), append(ch.Hi, 100*hi), append(ch.Highlight, false)
+		}
+	}
+	t.Rows = append(t.Rows, []Cell{{Text: "全市（分层加权）", Bold: true}, num(objects), num(city.Sample), num(city.Responses),
+		{Text: analysis.PercentOf(city.Responses, city.Sample), Right: true}, {Text: rate(&city.Overall), Right: true, Bold: true}, {Text: interval(&city.Overall)}, {Text: ""}, {Text: ""}})
+	t.Note = fmt.Sprintf("注：位次只在置信区间不重叠时区分，“2–5”表示可能位于第2至第5名之间。“*”表示不足%d人或可由合计推算出不足%d人的结果，不予显示。", analysis.MinRespondents, analysis.MinRespondents)
+	if city.Overall.Shown() {
+		ch.Labels = append(ch.Labels, "全市")
+		ch.Values = append(ch.Values, 100*city.Overall.Rate.P)
+		ch.Lo, ch.Hi, ch.Highlight = append(ch.Lo, 100*city.Overall.Rate.Lo), append(ch.Hi, 100*city.Overall.Rate.Hi), append(ch.Highlight, true)
+	}
+	d.add(t, ch)
+	d.h1("三、各项指标评价")
+	for i, part := range city.Parts {
+		d.h2(fmt.Sprintf("（%s）%s测评指标", cn[i], AudienceName(part.Framework.Audience)))
+		d.add(itemsTable(city.Scale, part))
+	}
+	d.h1("四、方法说明")
+	d.p("好评率为评价“%s”“%s”的人数占作答人数的比例，“%s”不计入分母。单个评估对象按其名单的不放回简单随机抽样估计：p = x/n，方差(1 − n/N)·p(1 − p)/(n − 1)。县市区和全市按各评估对象名单人数N_h分层加权：p = ΣW_h·p_h，W_h = N_h/N，方差ΣW_h²(1 − f_h)·p_h(1 − p_h)/(n_h − 1)。",
+		c.Settings.Scale.Levels[0].Label, c.Settings.Scale.Levels[1].Label, unknownLabel(c.Settings.Scale))
+	d.p("置信区间为Wilson得分区间，z = 1.959964，使用有效样本量n_eff = p(1 − p)/v；名单全员作答的视为普查，不计区间。指标方面的小计合并其各要点的作答，方差按每位受访者计一次。平均分按“%s”的分值计算。", scaleText(c.Settings.Scale))
+	d.p("不足%d人的结果不在任何页面、导出或接口中显示；能由合计与其他单位推算出的结果一并不显示。位次只在置信区间不重叠时区分。百分比由整数计数按四舍五入保留一位小数。所有数字均可由原始测评数据按上述公式复算。", analysis.MinRespondents)
+	return d
+}
+
+func copysign(x, sign float64) float64 {
+	if sign < 0 {
+		return -x
+	}
+	return x
+}
+
+func scaleText(s pinggu.Scale) string {
+	var parts []string
+	for _, l := range s.Levels {
+		parts = append(parts, fmt.Sprintf("%s%d分", l.Label, l.Score))
+	}
+	return strings.Join(parts, "、")
+}
