@@ -12,7 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"pinggu"
+	"pinggu/internal/results"
 )
 
 // hostile is text a group might paste: markup, entities, control
@@ -241,4 +244,49 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// TestXLSXOpensInLibreOffice writes the data book of the city and of one
+// area, reads them back with excelize, and converts the city's with
+// LibreOffice.
+func TestXLSXOpensInLibreOffice(t *testing.T) {
+	city := fakeCity(t, 3, 2)
+	dir := t.TempDir()
+	if out := os.Getenv("PINGGU_DOCX_OUT"); out != "" {
+		dir = out
+	}
+	for name, a := range map[string]*results.Area{"book.xlsx": nil, "area.xlsx": city.Areas[0]} {
+		var buf bytes.Buffer
+		if err := WriteXLSX(&buf, city, a); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644)
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows("评估对象")
+		want := 1 + 9*3 + 2
+		if a != nil {
+			want = 1 + 9
+		}
+		if len(rows) != want || rows[9][7] != "*" || len(f.GetSheetList()) != 5 {
+			t.Errorf("%s: %d object rows (want %d), sheets %v, row 9 %v", name, len(rows), want, f.GetSheetList(), rows[9])
+		}
+	}
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("soffice is not installed")
+		}
+		t.Skip("soffice is not installed")
+	}
+	cmd := exec.Command(soffice, "--headless", "--convert-to", "pdf", "--outdir", dir, filepath.Join(dir, "book.xlsx"))
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "book.pdf")); err != nil || info.Size() < 5000 {
+		t.Fatalf("LibreOffice made no PDF of the data book: %v", err)
+	}
 }
