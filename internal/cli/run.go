@@ -51,6 +51,7 @@ func commands() []command {
 		{"codes", "one-time survey codes: codes issue", runCodes},
 		{"verify", "recompute a draw from its record and frames: verify RECORD.json FRAMES", runVerify},
 		{"bench", "measure survey intake over loopback: bench survey [--n N] [--c C] [--duration D]", runBench},
+		{"report", "evaluation reports: report build --campaign C (--unit U | --all) --format docx|xlsx|html --out DIR; report check", runReport},
 		{"audit", "check or list the audit log: audit verify|list", runAudit},
 		{"version", "print the version", runVersion},
 	}

@@ -19,6 +19,8 @@ import (
 	"pinggu"
 	"pinggu/internal/auth"
 	"pinggu/internal/draw"
+	"pinggu/internal/report"
+	"pinggu/internal/results"
 	"pinggu/internal/registry"
 	"pinggu/internal/roster"
 	"pinggu/internal/store"
@@ -383,7 +385,133 @@ func responses(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 			return fmt.Errorf("demo response: %v %v", err, problems)
 		}
 	}
-	return paperBallots(ctx, db, codes[32:36], answer)
+	if err := paperBallots(ctx, db, codes[32:36], answer); err != nil {
+		return err
+	}
+	return fieldwork(ctx, db, actor, c)
+}
+
+// fieldwork answers the survey of every other unit with a respondent
+// sample — codes for the whole sample, about nine in ten answered, each
+// unit leaning its own way — moves the inbox so that the results count
+// every response, grades part of 广陵区's checklist as pinggu1, and starts
+// the reports of 广陵区 (a draft) and 市委办公室 (submitted).
+func fieldwork(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign) error {
+	var units []pinggu.Unit
+	var samples map[string]int
+	err := db.View(ctx, func(tx *store.Tx) (err error) {
+		if samples, err = tx.RespondentSamples(ctx, c.ID); err != nil {
+			return err
+		}
+		all, err := tx.Units(ctx)
+		for _, u := range all {
+			if samples[draw.ElementID(u)] > 0 && u.Code != "M001" {
+				units = append(units, u)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		n := samples[draw.ElementID(u)]
+		codes, _, err := survey.Issue(ctx, db, actor, c, &u, "", n)
+		if err != nil {
+			return err
+		}
+		rng := rand.New(rand.NewPCG(hashOf(u.Code), 11))
+		lean := 2 + int(hashOf(u.Code+"lean")%4) // 2..5: higher answers better
+		level := func() string {
+			x := rng.IntN(10)
+			switch {
+			case x < lean:
+				return "0"
+			case x < lean+3:
+				return "1"
+			case x < 9:
+				return "2"
+			}
+			return "3"
+		}
+		for i, code := range codes {
+			if i%10 == 9 {
+				continue // not answered
+			}
+			b, err := survey.Open(ctx, db, code)
+			if err != nil {
+				return err
+			}
+			answers := map[string]string{pinggu.OverallCode: level()}
+			for _, q := range b.Form.Questions {
+				answers[q.Code] = level()
+				if rng.IntN(25) == 0 {
+					answers[q.Code] = "u"
+				}
+			}
+			if _, problems, err := survey.Submit(ctx, db, b, code, func(k string) string { return answers[k] }, time.Now()); err != nil || len(problems) > 0 {
+				return fmt.Errorf("demo response: %v %v", err, problems)
+			}
+		}
+	}
+	if err := db.Update(ctx, actor, func(tx *store.Tx) error { _, err := tx.MixResponses(ctx, 0); return err }); err != nil {
+		return err
+	}
+	return reports(ctx, db, c)
+}
+
+// reports grades part of 广陵区's checklist and starts two reports.
+func reports(ctx context.Context, db *store.DB, c *pinggu.Campaign) error {
+	var leader *pinggu.User
+	if err := db.View(ctx, func(tx *store.Tx) (err error) { leader, err = tx.UserByLogin(ctx, "pinggu1"); return }); err != nil {
+		return err
+	}
+	as := store.ActorOf(leader)
+	notes := []struct {
+		unit, item string
+		level      int
+		note       string
+	}{
+		{"321002", "L1.1", 0, "查阅区委理论学习中心组学习记录，专题学习 12 次，领导班子成员均作交流发言。"},
+		{"321002", "L1.2", 1, "举办读书班 1 期，集中学习 7 天，安排研讨 4 次。"},
+		{"321002", "L2.1", 1, "领导班子成员牵头调研课题 11 个，形成调研报告 9 篇。"},
+		{"321002", "L3.1", 2, "检视问题清单 23 条，部分问题表述笼统，未细化到具体事项。"},
+		{"321002", "L4.1", 2, "整改台账中 5 项未明确完成时限，群众反映的老旧小区改造问题推进较慢。"},
+	}
+	return db.Update(ctx, as, func(tx *store.Tx) error {
+		for _, n := range notes {
+			u, err := tx.UnitByCode(ctx, n.unit)
+			if err != nil {
+				return err
+			}
+			if err := tx.SetGrade(ctx, &pinggu.Grade{CampaignID: c.ID, UnitID: u.ID, Item: n.item, Level: n.level, Note: n.note}); err != nil {
+				return err
+			}
+		}
+		in, err := results.Load(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		city := results.Compute(in)
+		for _, code := range []string{"321002", "M001"} {
+			u, err := tx.UnitByCode(ctx, code)
+			if err != nil {
+				return err
+			}
+			r := &pinggu.Report{CampaignID: c.ID, UnitID: u.ID, Sections: report.Draft(city, city.Area(u.ID))}
+			r.Sections["causes"] = "- 个别单位对主题教育的重要性认识不足，满足于完成规定动作。\n- 调查研究与解决实际问题结合不够紧密。"
+			r.Sections["suggestions"] = "1. 坚持问题导向，对检视出的问题逐项明确整改时限和责任人。\n2. 建立健全长效机制，巩固拓展主题教育成果。"
+			if err := tx.CreateReport(ctx, r); err != nil {
+				return err
+			}
+			if code == "M001" {
+				if _, err := tx.SubmitReport(ctx, c.ID, u.ID, city.Area(u.ID).MinimumMet()); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // paperBallots keys four paper ballots twice, by the first group's leader

@@ -24,7 +24,7 @@ type Set struct {
 }
 
 // Load reads a campaign's results, reports and groups. now dates the
-// documents (in Beijing).
+// documents (in Beijing); city names the city ("": the registry's).
 func Load(ctx context.Context, db *store.DB, c *pinggu.Campaign, city string, now time.Time) (*Set, error) {
 	s := &Set{Reports: map[int64]*pinggu.Report{}, Groups: map[int64]string{}}
 	err := db.View(ctx, func(tx *store.Tx) error {
@@ -66,6 +66,14 @@ func Load(ctx context.Context, db *store.DB, c *pinggu.Campaign, city string, no
 	})
 	if err != nil {
 		return nil, err
+	}
+	if city == "" {
+		for _, u := range s.City.Input.Units {
+			if u.Kind == pinggu.KindCity {
+				city = u.Name
+				break
+			}
+		}
 	}
 	s.Meta.City = city
 	s.Meta.Date = ChineseDate(now)

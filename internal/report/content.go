@@ -414,7 +414,7 @@ func itemsTable(scale pinggu.Scale, p *results.Part) Table {
 	return t
 }
 
-var questionTail = regexp.MustCompile(`(的情况)?(怎么样|如何|好不好)?[？?]$`)
+var questionTail = regexp.MustCompile(`(的情况|得)?(怎么样|如何|好不好)?[？?]$`)
 
 // ItemLabel is an item's short name: its respondent question without the
 // asking tail, or its evaluator wording cut to 40 characters.
