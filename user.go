@@ -122,6 +122,10 @@ const (
 	PermRosterFreeze  Permission = "roster.freeze"   // check and freeze a roster: the unit's evaluation group, or the office
 	PermProgressView  Permission = "progress.view"   // survey progress: the office, viewers, groups in scope; never liaisons
 	PermCodesIssue    Permission = "codes.issue"     // issue and void a unit's survey codes: its group, or the office
+	PermResultsView   Permission = "results.view"    // statistics and reports: the office, viewers, groups in scope; never liaisons
+	PermReportWrite   Permission = "report.write"    // grade the checklist, write and submit a report: the unit's group, or the office
+	PermReportReview  Permission = "report.review"   // accept or return a submitted report: the office
+	PermSummaryView   Permission = "summary.view"    // the city summary and every area's results: the office and viewers
 )
 
 // Authorize decides whether u may do p. For unit-bound permissions, target
@@ -145,20 +149,25 @@ func Authorize(u *User, p Permission, target *UnitPath) error {
 		if target == nil || InScope(u, *target) {
 			return nil
 		}
-	case PermRegistryEdit, PermRegistryAdmin, PermUsersManage, PermAuditView, PermCampaignSetup:
+	case PermRegistryEdit, PermRegistryAdmin, PermUsersManage, PermAuditView, PermCampaignSetup, PermReportReview:
 		if u.Role == RoleAdmin {
 			return nil
 		}
-	case PermProgressView:
+	case PermSummaryView:
+		if u.Role == RoleAdmin || u.Role == RoleViewer {
+			return nil
+		}
+	case PermProgressView, PermResultsView:
 		if u.Role != RoleLiaison && (target == nil || InScope(u, *target)) {
 			return nil
 		}
-	case PermRosterView, PermRosterUpload, PermRosterFreeze, PermCodesIssue:
+	case PermRosterView, PermRosterUpload, PermRosterFreeze, PermCodesIssue, PermReportWrite:
 		allowed := map[Permission][]Role{
 			PermRosterView:   {RoleAdmin, RoleEvaluator, RoleLiaison},
 			PermRosterUpload: {RoleAdmin, RoleLiaison},
 			PermRosterFreeze: {RoleAdmin, RoleEvaluator},
 			PermCodesIssue:   {RoleAdmin, RoleEvaluator},
+			PermReportWrite:  {RoleAdmin, RoleEvaluator},
 		}[p]
 		for _, r := range allowed {
 			if u.Role == r && (target == nil || InScope(u, *target)) {

@@ -36,6 +36,10 @@ var (
 	// Survey progress: everyone but liaisons; drafts for the office only.
 	progress     = access{roles: []pinggu.Role{pinggu.RoleAdmin, pinggu.RoleViewer, pinggu.RoleEvaluator}, drafts: true}
 	rosterFreeze = access{roles: []pinggu.Role{pinggu.RoleAdmin, pinggu.RoleEvaluator}, scoped: true, drafts: true}
+	// Results and reports of a unit: everyone but liaisons, evaluators in scope.
+	resultsRead = access{roles: []pinggu.Role{pinggu.RoleAdmin, pinggu.RoleViewer, pinggu.RoleEvaluator}, scoped: true, drafts: true}
+	// The city summary: the office and viewers.
+	summary = access{roles: []pinggu.Role{pinggu.RoleAdmin, pinggu.RoleViewer}, drafts: true}
 )
 
 // permissionRows lists every route with who may use it. A route added to
@@ -105,6 +109,14 @@ var permissionRows = map[string]access{
 	"POST /campaigns/{cid}/ballots":                        progress,
 	"GET /campaigns/{cid}/ballots/reconcile":               progress,
 	"POST /campaigns/{cid}/ballots/reconcile":              progress,
+	"GET /campaigns/{cid}/results":                         progress,
+	"GET /campaigns/{cid}/summary/{format}":                summary,
+	"GET /campaigns/{cid}/units/{id}/report":               resultsRead,
+	"POST /campaigns/{cid}/units/{id}/report":              rosterFreeze,
+	"POST /campaigns/{cid}/units/{id}/report/review":       setup,
+	"GET /campaigns/{cid}/units/{id}/report/{format}":      resultsRead,
+	"GET /campaigns/{cid}/units/{id}/checklist":            resultsRead,
+	"POST /campaigns/{cid}/units/{id}/checklist":           rosterFreeze,
 	"GET /campaigns/{cid}/units/{id}/codes":                rosterFreeze,
 	"POST /campaigns/{cid}/units/{id}/codes":               rosterFreeze,
 	"POST /campaigns/{cid}/units/{id}/codes/void":          rosterFreeze,
@@ -125,6 +137,7 @@ var permissionRows = map[string]access{
 	"POST /api/v1/campaigns/{cid}":                         setup,
 	"POST /api/v1/campaigns/{cid}/advance":                 setup,
 	"GET /api/v1/campaigns/{cid}/deadlines":                campaign,
+	"GET /api/v1/campaigns/{cid}/results":                  progress,
 	"POST /api/v1/campaigns/{cid}/groups":                  setup,
 	"POST /api/v1/campaigns/{cid}/groups/{gid}":            setup,
 	"GET /api/v1/frameworks":                               everyone,
@@ -192,7 +205,7 @@ func TestPermissionMatrix(t *testing.T) {
 				id, cid = out, f.campaigns["draft"].ID
 			}
 			path := strings.NewReplacer("{id}", fmt.Sprint(id), "{uid}", fmt.Sprint(target), "{tid}", "999999", "{$}", "",
-				"{cid}", fmt.Sprint(cid), "{did}", fmt.Sprint(f.draw), "{gid}", fmt.Sprint(f.group.ID), "{fid}", fmt.Sprint(lead.ID), "{code}", "L1.1").Replace(rt.pattern)
+				"{cid}", fmt.Sprint(cid), "{did}", fmt.Sprint(f.draw), "{gid}", fmt.Sprint(f.group.ID), "{fid}", fmt.Sprint(lead.ID), "{code}", "L1.1", "{format}", "docx").Replace(rt.pattern)
 			if path == "/static/" {
 				path = "/static/app.css"
 			}
