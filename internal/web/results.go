@@ -197,7 +197,10 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, c *reqCtx,
 	}
 	v.Doc = set.AreaDocument(a)
 	if v.Report != nil {
-		err = s.db.View(r.Context(), func(tx *store.Tx) (err error) { v.Versions, err = tx.ReportVersions(r.Context(), cp.ID, a.Unit.ID); return })
+		err = s.db.View(r.Context(), func(tx *store.Tx) (err error) {
+			v.Versions, err = tx.ReportVersions(r.Context(), cp.ID, a.Unit.ID)
+			return
+		})
 		if err != nil {
 			return err
 		}
