@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,9 +25,20 @@ import (
 	"pinggu/internal/web"
 )
 
-const benchHelp = `Usage: pinggu bench survey [--n 20000] [--c 64] [--duration 30s] [--db FILE|DSN]
+const benchHelp = `Usage:
+  pinggu bench survey [--n 20000] [--c 64] [--duration 30s] [--db FILE|DSN]
+  pinggu bench export [--n 1000000] [--out DIR] [--db FILE|DSN]
+  pinggu bench reports [--n 4000] [--out DIR] [--db FILE|DSN]
 
-Measures survey intake. It seeds the demo city into a scratch database (a
+export and reports build a synthetic city in a scratch database (10
+counties of 9 evaluated units and 90 municipal units: 100 report areas)
+and load N responses without codes. export then times the streamed export
+of every response as CSV and XLSX against a baseline that only reads the
+rows, with each phase's peak resident memory. reports times the results,
+every area's report and the city summary in DOCX, HTML and XLSX, against a
+baseline that zips the same bytes again. --out keeps the files.
+
+survey measures survey intake. It seeds the demo city into a scratch database (a
 new SQLite file in a temporary folder unless --db names one — never point
 it at a real database), issues N codes for 扬州市委办公室, serves pinggu on
 a loopback port and runs C concurrent respondents, each flow a GET of the
@@ -43,11 +55,26 @@ func runBench(e *env, args []string) error {
 	c := fs.Int("c", 64, "concurrent clients")
 	d := fs.Duration("duration", 30*time.Second, "the longest each run lasts")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the pinggu run to this file")
-	if err := verb(fs, args, "survey"); err != nil {
+	out := fs.String("out", "", "keep the exported files or reports in this directory")
+	if err := verb(fs, args, "survey", "export", "reports"); err != nil {
 		return err
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	nSet := false
+	fs.Visit(func(f *flag.Flag) { nSet = nSet || f.Name == "n" })
+	switch args[0] {
+	case "export":
+		if !nSet {
+			*n = 1000000
+		}
+		return benchExport(e, *dsn, *n, *out, *profile)
+	case "reports":
+		if !nSet {
+			*n = 4000
+		}
+		return benchReports(e, *dsn, *n, *out)
 	}
 	if *n < 1 || *c < 1 || *c > 4096 || *d <= 0 {
 		return pinggu.Invalid("bench.invalid", []pinggu.Problem{pinggu.NewProblem(0, "n/c/duration", "bench.range")})

@@ -3,6 +3,8 @@ package store
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -28,12 +30,9 @@ type TallyRow struct {
 
 // countAnswers adds one response's answers to counts.
 func countAnswers(counts map[TallyKey]int, r *responseRow) error {
-	var answers map[string]int
-	if err := json.Unmarshal([]byte(r.answers), &answers); err != nil {
+	err := ScanAnswers(r.answers, func(q string, level int) { counts[TallyKey{r.unit, r.category, q, level}]++ })
+	if err != nil {
 		return pinggu.Internal(err)
-	}
-	for q, level := range answers {
-		counts[TallyKey{r.unit, r.category, q, level}]++
 	}
 	counts[TallyKey{r.unit, r.category, pinggu.OverallCode, r.overall}]++
 	return nil
@@ -108,12 +107,7 @@ func (tx *Tx) Tallies(ctx context.Context, campaign int64) ([]TallyRow, error) {
 // `pinggu report check` compares them on a live database.
 func (tx *Tx) RecomputeTallies(ctx context.Context, campaign int64) ([]TallyRow, error) {
 	counts := map[TallyKey]int{}
-	err := tx.EachResponse(ctx, campaign, func(r *pinggu.Response) error {
-		row := responseRow{unit: r.UnitID, category: r.Category, overall: r.Overall}
-		b, _ := json.Marshal(r.Answers)
-		row.answers = string(b)
-		return countAnswers(counts, &row)
-	})
+	err := tx.eachRow(ctx, campaign, func(r *responseRow) error { return countAnswers(counts, r) })
 	if err != nil {
 		return nil, err
 	}
@@ -122,26 +116,71 @@ func (tx *Tx) RecomputeTallies(ctx context.Context, campaign int64) ([]TallyRow,
 
 // EachResponse calls fn with each moved response of a campaign, in the
 // order of their random ids, reading one at a time. fn may keep nothing:
-// the response is reused.
+// the response and its answers are reused.
 func (tx *Tx) EachResponse(ctx context.Context, campaign int64, fn func(*pinggu.Response) error) error {
-	rows, err := tx.query(ctx, "SELECT "+responseColumns+" FROM responses WHERE campaign_id = $1 ORDER BY id", campaign)
+	var r pinggu.Response
+	r.Answers = map[string]int{}
+	return tx.eachRow(ctx, campaign, func(row *responseRow) error {
+		clear(r.Answers)
+		r = pinggu.Response{ID: row.id, CampaignID: row.campaign, UnitID: row.unit, Category: row.category, Channel: row.channel,
+			Day: row.day, Answers: r.Answers, Overall: row.overall, Comment: row.comment}
+		if err := ScanAnswers(row.answers, func(q string, level int) { r.Answers[q] = level }); err != nil {
+			return pinggu.Internal(err)
+		}
+		return fn(&r)
+	})
+}
+
+// RawResponse is a stored response with its answers as stored, for
+// readers of millions that parse them with ScanAnswers themselves.
+type RawResponse struct {
+	UnitID   int64
+	Category string
+	Channel  string
+	Answers  string
+	Overall  int
+}
+
+// EachRawResponse calls fn with each moved response of a campaign, in the
+// order of their random ids, without its id, day or comment. fn may keep
+// nothing.
+func (tx *Tx) EachRawResponse(ctx context.Context, campaign int64, fn func(*RawResponse) error) error {
+	rows, err := tx.query(ctx, "SELECT unit_id, category, channel, answers, overall FROM responses WHERE "+byCampaignInIDOrder, campaign)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var r RawResponse
+	for rows.Next() {
+		if err := rows.Scan(&r.UnitID, &r.Category, &r.Channel, &r.Answers, &r.Overall); err != nil {
+			return pinggu.Internal(err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// byCampaignInIDOrder reads a campaign's responses in the order of their
+// random ids. The unary plus keeps SQLite from taking the (campaign, unit)
+// index, which would then sort every row: scanning the table in its key
+// order needs no sort (measured: 1.9× faster at 20,000 rows).
+const byCampaignInIDOrder = "+campaign_id = $1 ORDER BY id"
+
+func (tx *Tx) eachRow(ctx context.Context, campaign int64, fn func(*responseRow) error) error {
+	rows, err := tx.query(ctx, "SELECT "+responseColumns+" FROM responses WHERE "+byCampaignInIDOrder, campaign)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var row responseRow
-	var r pinggu.Response
+	fields := row.fields()
 	for rows.Next() {
-		if err := rows.Scan(row.fields()...); err != nil {
+		if err := rows.Scan(fields...); err != nil {
 			return pinggu.Internal(err)
 		}
-		clear(r.Answers)
-		r = pinggu.Response{ID: row.id, CampaignID: row.campaign, UnitID: row.unit, Category: row.category, Channel: row.channel,
-			Day: row.day, Answers: r.Answers, Overall: row.overall, Comment: row.comment}
-		if err := json.Unmarshal([]byte(row.answers), &r.Answers); err != nil {
-			return pinggu.Internal(err)
-		}
-		if err := fn(&r); err != nil {
+		if err := fn(&row); err != nil {
 			return err
 		}
 	}
@@ -169,4 +208,22 @@ func (tx *Tx) RespondentSamples(ctx context.Context, campaign int64) (map[string
 		out[s] = n
 	}
 	return out, rows.Err()
+}
+
+// LoadResponses stores responses as if they had been submitted with codes
+// and moved from the inbox: into responses with random ids, and into the
+// tallies. It spends no code and is for loads that have none — the
+// benchmarks' synthetic campaigns — never for respondents.
+func (tx *Tx) LoadResponses(ctx context.Context, rs []pinggu.Response) error {
+	rows := make([]responseRow, len(rs))
+	for i := range rs {
+		b := make([]byte, 16)
+		rand.Read(b)
+		answers, _ := json.Marshal(rs[i].Answers)
+		rows[i] = responseRow{hex.EncodeToString(b), rs[i].CampaignID, rs[i].UnitID, rs[i].Category, rs[i].Channel, rs[i].Day, string(answers), rs[i].Overall, rs[i].Comment}
+		if err := tx.insertResponse(ctx, "responses", &rows[i]); err != nil {
+			return err
+		}
+	}
+	return tx.addTallies(ctx, rows)
 }
