@@ -30,12 +30,15 @@ type Tally struct {
 func NewTally(levels int) Tally { return Tally{Levels: make([]int, levels)} }
 
 // Add counts one answer: a level index, or -1 for 不了解.
-func (t *Tally) Add(answer int) error {
+func (t *Tally) Add(answer int) error { return t.AddN(answer, 1) }
+
+// AddN counts n answers of the same level.
+func (t *Tally) AddN(answer, n int) error {
 	switch {
 	case answer == -1:
-		t.Unknown++
+		t.Unknown += n
 	case answer >= 0 && answer < len(t.Levels):
-		t.Levels[answer]++
+		t.Levels[answer] += n
 	default:
 		return fmt.Errorf("answer %d is not a level of a %d-level scale", answer, len(t.Levels))
 	}

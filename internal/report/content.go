@@ -236,11 +236,12 @@ func categories(a *results.Area) string {
 	return s + "。"
 }
 
-// rate shows a stat's favorable rate: exact when it is one unit's ratio.
-func rate(s *results.Stat) string {
+// RateText shows a stat's favorable rate: "—" without data, "*" when
+// suppressed, rounded from the exact integers when it is one unit's ratio.
+func RateText(s *results.Stat) string {
 	switch {
 	case s.Rate.N == 0:
-		return "无数据"
+		return "—"
 	case s.Hidden:
 		return "*"
 	case s.Rate.P == float64(s.Rate.X)/float64(s.Rate.N):
@@ -251,7 +252,8 @@ func rate(s *results.Stat) string {
 	return analysis.Percent(s.Rate.P)
 }
 
-func interval(s *results.Stat) string {
+// IntervalText shows a stat's 95 % interval, "全员参评" for a census.
+func IntervalText(s *results.Stat) string {
 	switch {
 	case !s.Shown():
 		return "—"
@@ -274,11 +276,11 @@ func overallText(d *Document, city *results.City, a *results.Area) {
 		d.p("有效测评表不足%d份，总体评价结果不予显示。", analysis.MinRespondents)
 		return
 	}
-	s := fmt.Sprintf("%s总体好评率为%s", a.Unit.Name, rate(o))
+	s := fmt.Sprintf("%s总体好评率为%s", a.Unit.Name, RateText(o))
 	if o.Rate.Census {
 		s += "（全员参评，无抽样误差）"
 	} else {
-		s += fmt.Sprintf("（95%%置信区间%s，有效样本量%.0f）", interval(o), o.Rate.NEff)
+		s += fmt.Sprintf("（95%%置信区间%s，有效样本量%.0f）", IntervalText(o), o.Rate.NEff)
 	}
 	s += fmt.Sprintf("，平均分%s。", meanOf(o))
 	if a.HasDiff && city.Overall.Shown() {
@@ -287,7 +289,7 @@ func overallText(d *Document, city *results.City, a *results.Area) {
 		if diff < 0 {
 			rel, diff = "低", -diff
 		}
-		s += fmt.Sprintf("全市总体好评率为%s，%s%s全市%.1f个百分点", rate(&city.Overall), a.Unit.Name, rel, diff+1e-9)
+		s += fmt.Sprintf("全市总体好评率为%s，%s%s全市%.1f个百分点", RateText(&city.Overall), a.Unit.Name, rel, diff+1e-9)
 		if analysis.Overlap(o.Rate, city.Overall.Rate) {
 			s += "，但二者置信区间重叠，差异在抽样误差范围之内"
 		}
@@ -316,14 +318,14 @@ func objectsTable(city *results.City, a *results.Area) Table {
 		Header: [][]Cell{{{Text: "评估对象"}, {Text: "类型"}, {Text: "名单人数"}, {Text: "样本"}, {Text: "回收"}, {Text: "应答率"}, {Text: "好评率"}, {Text: "95%置信区间"}, {Text: "平均分"}}}}
 	for _, o := range a.Objects {
 		t.Rows = append(t.Rows, []Cell{{Text: o.Unit.Name}, {Text: o.Unit.Kind.Chinese()}, num(o.Pop), num(o.Sample), num(o.Responses),
-			{Text: analysis.PercentOf(o.Responses, o.Sample), Right: true}, {Text: rate(&o.Overall), Right: true}, {Text: interval(&o.Overall)}, {Text: meanOf(&o.Overall), Right: true}})
+			{Text: analysis.PercentOf(o.Responses, o.Sample), Right: true}, {Text: RateText(&o.Overall), Right: true}, {Text: IntervalText(&o.Overall)}, {Text: meanOf(&o.Overall), Right: true}})
 	}
 	if len(a.Objects) > 1 {
 		t.Rows = append(t.Rows, []Cell{{Text: "合计（分层加权）", Span: 2, Bold: true}, num(a.Pop), num(a.Sample), num(a.Responses),
-			{Text: analysis.PercentOf(a.Responses, a.Sample), Right: true}, {Text: rate(&a.Overall), Right: true, Bold: true}, {Text: interval(&a.Overall)}, {Text: meanOf(&a.Overall), Right: true}})
+			{Text: analysis.PercentOf(a.Responses, a.Sample), Right: true}, {Text: RateText(&a.Overall), Right: true, Bold: true}, {Text: IntervalText(&a.Overall)}, {Text: meanOf(&a.Overall), Right: true}})
 	}
 	t.Rows = append(t.Rows, []Cell{{Text: "全市", Span: 2}, num(city.Pop), num(city.Sample), num(city.Responses),
-		{Text: analysis.PercentOf(city.Responses, city.Sample), Right: true}, {Text: rate(&city.Overall), Right: true}, {Text: interval(&city.Overall)}, {Text: meanOf(&city.Overall), Right: true}})
+		{Text: analysis.PercentOf(city.Responses, city.Sample), Right: true}, {Text: RateText(&city.Overall), Right: true}, {Text: IntervalText(&city.Overall)}, {Text: meanOf(&city.Overall), Right: true}})
 	t.Note = fmt.Sprintf("注：“*”表示有效测评表不足%d份，或可由合计推算出不足%d份单位的结果，不予显示。“全员参评”指名单内人员全部作答，无抽样误差。", analysis.MinRespondents, analysis.MinRespondents)
 	return t
 }
@@ -404,11 +406,11 @@ func itemsTable(scale pinggu.Scale, p *results.Part) Table {
 				dim.Merge, first = "restart", false
 			}
 			row := append([]Cell{dim, {Text: it.Code + " " + ItemLabel(it)}}, counts(s)...)
-			t.Rows = append(t.Rows, append(row, Cell{Text: rate(s), Right: true}, Cell{Text: interval(s)}, Cell{Text: meanOf(s), Right: true}))
+			t.Rows = append(t.Rows, append(row, Cell{Text: RateText(s), Right: true}, Cell{Text: IntervalText(s)}, Cell{Text: meanOf(s), Right: true}))
 		}
 		s := p.Dimensions[d.Code]
 		row := append([]Cell{{Text: d.Name + "小计", Span: 2, Bold: true}}, counts(s)...)
-		t.Rows = append(t.Rows, append(row, Cell{Text: rate(s), Right: true, Bold: true}, Cell{Text: interval(s)}, Cell{Text: meanOf(s), Right: true}))
+		t.Rows = append(t.Rows, append(row, Cell{Text: RateText(s), Right: true, Bold: true}, Cell{Text: IntervalText(s)}, Cell{Text: meanOf(s), Right: true}))
 	}
 	t.Note = "注：“" + unknownLabel(scale) + "”不计入好评率分母。方面小计合并其各要点的作答，置信区间按每位受访者计一次（保守估计）。"
 	return t
@@ -529,7 +531,7 @@ func CitySummary(city *results.City, m Meta) *Document {
 	}
 	d.h1("二、总体评价")
 	if city.Overall.Shown() {
-		d.p("全市总体好评率为%s（95%%置信区间%s，按各评估对象名单人数分层加权估计），平均分%s。", rate(&city.Overall), interval(&city.Overall), meanOf(&city.Overall))
+		d.p("全市总体好评率为%s（95%%置信区间%s，按各评估对象名单人数分层加权估计），平均分%s。", RateText(&city.Overall), IntervalText(&city.Overall), meanOf(&city.Overall))
 	} else {
 		d.p("全市有效测评表不足%d份，暂无总体评价结果。", analysis.MinRespondents)
 	}
@@ -546,7 +548,7 @@ func CitySummary(city *results.City, m Meta) *Document {
 			diff = fmt.Sprintf("%+.1f", a.Diff*100+copysign(1e-9, a.Diff))
 		}
 		t.Rows = append(t.Rows, []Cell{{Text: a.Unit.Name}, num(len(a.Objects)), num(a.Sample), num(a.Responses),
-			{Text: analysis.PercentOf(a.Responses, a.Sample), Right: true}, {Text: rate(&s), Right: true}, {Text: interval(&s)}, {Text: diff, Right: true}, {Text: a.Rank.String()}})
+			{Text: analysis.PercentOf(a.Responses, a.Sample), Right: true}, {Text: RateText(&s), Right: true}, {Text: IntervalText(&s)}, {Text: diff, Right: true}, {Text: a.Rank.String()}})
 		if s.Shown() {
 			ch.Labels = append(ch.Labels, a.Unit.Name)
 			ch.Values = append(ch.Values, 100*s.Rate.P)
@@ -558,7 +560,7 @@ func CitySummary(city *results.City, m Meta) *Document {
 		}
 	}
 	t.Rows = append(t.Rows, []Cell{{Text: "全市（分层加权）", Bold: true}, num(objects), num(city.Sample), num(city.Responses),
-		{Text: analysis.PercentOf(city.Responses, city.Sample), Right: true}, {Text: rate(&city.Overall), Right: true, Bold: true}, {Text: interval(&city.Overall)}, {Text: ""}, {Text: ""}})
+		{Text: analysis.PercentOf(city.Responses, city.Sample), Right: true}, {Text: RateText(&city.Overall), Right: true, Bold: true}, {Text: IntervalText(&city.Overall)}, {Text: ""}, {Text: ""}})
 	t.Note = fmt.Sprintf("注：位次只在置信区间不重叠时区分，“2–5”表示可能位于第2至第5名之间。“*”表示不足%d人或可由合计推算出不足%d人的结果，不予显示。", analysis.MinRespondents, analysis.MinRespondents)
 	if city.Overall.Shown() {
 		ch.Labels = append(ch.Labels, "全市")

@@ -30,11 +30,11 @@ func Draft(city *results.City, a *results.Area) map[string]string {
 	var good, bad []string
 	k := min(3, len(items)/2)
 	for _, r := range items[:k] {
-		good = append(good, fmt.Sprintf("- %s：好评率%s，在各项指标中较高。", r.label, rate(r.s)))
+		good = append(good, fmt.Sprintf("- %s：好评率%s，在各项指标中较高。", r.label, RateText(r.s)))
 	}
 	for i := len(items) - 1; i >= len(items)-k; i-- {
 		r := items[i]
-		bad = append(bad, fmt.Sprintf("- %s：好评率%s，在各项指标中较低。", r.label, rate(r.s)))
+		bad = append(bad, fmt.Sprintf("- %s：好评率%s，在各项指标中较低。", r.label, RateText(r.s)))
 	}
 	names := map[int64]string{}
 	for _, u := range a.Checklist {

@@ -200,9 +200,7 @@ func Compute(in *Input) *City {
 		if st.Tally.Levels == nil {
 			st.Tally = analysis.NewTally(levels)
 		}
-		for range t.N {
-			st.Tally.Add(t.Level) // a level outside the scale cannot be stored; it is not counted
-		}
+		st.Tally.AddN(t.Level, t.N) // a level outside the scale cannot be stored; it is not counted
 	}
 	scores := make([]int, levels)
 	for i, l := range scale.Levels {

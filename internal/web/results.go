@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"pinggu"
-	"pinggu/internal/analysis"
 	"pinggu/internal/report"
 	"pinggu/internal/results"
 	"pinggu/internal/store"
@@ -54,10 +53,10 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 	if err != nil {
 		return err
 	}
-	v := resultsView{Page: s.page(w, r, c), Campaign: cp, City: set.City, CityRate: rateText(&set.City.Overall), CityCI: ciText(&set.City.Overall),
+	v := resultsView{Page: s.page(w, r, c), Campaign: cp, City: set.City, CityRate: report.RateText(&set.City.Overall), CityCI: report.IntervalText(&set.City.Overall),
 		Summary: pinggu.Authorize(c.User, pinggu.PermSummaryView, nil) == nil, Due: cp.Settings.Due(pinggu.StageReports)}
 	for _, a := range s.visibleAreas(c, cp, set) {
-		row := areaRow{Area: a, Rate: rateText(&a.Overall), CI: ciText(&a.Overall), Diff: "—", Report: set.Reports[a.Unit.ID]}
+		row := areaRow{Area: a, Rate: report.RateText(&a.Overall), CI: report.IntervalText(&a.Overall), Diff: "—", Report: set.Reports[a.Unit.ID]}
 		if a.HiddenInCity {
 			row.Rate, row.CI = "*", "—"
 		} else if a.HasDiff {
@@ -96,28 +95,6 @@ func (s *Server) mayReadArea(c *reqCtx, cp *pinggu.Campaign, a *results.Area) bo
 		return false
 	}
 	return pinggu.InCampaignScope(c.User, cp.ID, pinggu.UnitPath{Unit: a.Unit})
-}
-
-func rateText(s *results.Stat) string {
-	switch {
-	case s.Rate.N == 0:
-		return "—"
-	case !s.Shown():
-		return "*"
-	case s.Rate.P == float64(s.Rate.X)/float64(s.Rate.N):
-		return analysis.PercentOf(s.Rate.X, s.Rate.N)
-	}
-	return analysis.Percent(s.Rate.P)
-}
-
-func ciText(s *results.Stat) string {
-	switch {
-	case !s.Shown():
-		return "—"
-	case s.Rate.Census:
-		return "全员"
-	}
-	return strings.TrimSuffix(analysis.Percent(s.Rate.Lo), "%") + "–" + analysis.Percent(s.Rate.Hi)
 }
 
 // areaFor finds the report area of the route's unit. A unit inside an
@@ -181,7 +158,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, c *reqCtx,
 	v := reportView{Page: s.page(w, r, c), Campaign: cp, Area: a, Report: set.Reports[a.Unit.ID], Errors: errs,
 		CanWrite:  pinggu.Authorize(c.User, pinggu.PermReportWrite, c.Unit) == nil,
 		CanReview: pinggu.Authorize(c.User, pinggu.PermReportReview, nil) == nil,
-		Rate:      rateText(&a.Overall), CI: ciText(&a.Overall)}
+		Rate:      report.RateText(&a.Overall), CI: report.IntervalText(&a.Overall)}
 	v.Overdue = overdue(cp, v.Report, s.loc)
 	text := map[string]string{}
 	if v.Report != nil {
