@@ -8,6 +8,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -163,7 +164,7 @@ func Area(city *results.City, a *results.Area, rep *pinggu.Report, m Meta) *Docu
 		for _, part := range a.Parts {
 			d.h2(fmt.Sprintf("（%s）%s测评指标评价", cn[n], AudienceName(part.Framework.Audience)))
 			n++
-			d.add(itemsTable(city.Scale, part))
+			d.add(itemsTable(city.Scale, part, cityPart(city, part)))
 		}
 		d.h2(fmt.Sprintf("（%s）清单式评估", cn[n]))
 		checklistBlocks(d, city, a)
@@ -358,8 +359,10 @@ func areaChart(city *results.City, a *results.Area) Chart {
 }
 
 // itemsTable lists each dimension and item of a framework with its counts
-// per level, merging the dimension's cells down its items.
-func itemsTable(scale pinggu.Scale, p *results.Part) Table {
+// per level, merging the dimension's cells down its items. With the city's
+// part of the same framework, each row also shows the difference from the
+// city, in percentage points.
+func itemsTable(scale pinggu.Scale, p, city *results.Part) Table {
 	head := []Cell{{Text: "评估方面"}, {Text: "评估要点"}}
 	widths := []int{13, 46}
 	for _, l := range scale.Levels {
@@ -372,6 +375,19 @@ func itemsTable(scale pinggu.Scale, p *results.Part) Table {
 	}
 	head = append(head, Cell{Text: "好评率"}, Cell{Text: "95%置信区间"}, Cell{Text: "平均分"})
 	widths = append(widths, 12, 19, 9)
+	if city != nil {
+		head = append(head, Cell{Text: "与全市差"})
+		widths = append(widths, 10)
+	}
+	diff := func(s, c *results.Stat) []Cell {
+		if city == nil {
+			return nil
+		}
+		if c == nil || !s.Shown() || !c.Shown() {
+			return []Cell{{Text: "—", Right: true}}
+		}
+		return []Cell{{Text: Points(s.Rate.P - c.Rate.P), Right: true}}
+	}
 	t := Table{Caption: AudienceName(p.Framework.Audience) + "各项指标测评结果", Widths: widths, Header: [][]Cell{head}}
 	counts := func(s *results.Stat) []Cell {
 		var out []Cell
@@ -406,14 +422,41 @@ func itemsTable(scale pinggu.Scale, p *results.Part) Table {
 				dim.Merge, first = "restart", false
 			}
 			row := append([]Cell{dim, {Text: it.Code + " " + ItemLabel(it)}}, counts(s)...)
-			t.Rows = append(t.Rows, append(row, Cell{Text: RateText(s), Right: true}, Cell{Text: IntervalText(s)}, Cell{Text: meanOf(s), Right: true}))
+			row = append(row, Cell{Text: RateText(s), Right: true}, Cell{Text: IntervalText(s)}, Cell{Text: meanOf(s), Right: true})
+			t.Rows = append(t.Rows, append(row, diff(s, partStat(city, it.Code, false))...))
 		}
 		s := p.Dimensions[d.Code]
 		row := append([]Cell{{Text: d.Name + "小计", Span: 2, Bold: true}}, counts(s)...)
-		t.Rows = append(t.Rows, append(row, Cell{Text: RateText(s), Right: true, Bold: true}, Cell{Text: IntervalText(s)}, Cell{Text: meanOf(s), Right: true}))
+		row = append(row, Cell{Text: RateText(s), Right: true, Bold: true}, Cell{Text: IntervalText(s)}, Cell{Text: meanOf(s), Right: true})
+		t.Rows = append(t.Rows, append(row, diff(s, partStat(city, d.Code, true))...))
 	}
 	t.Note = "注：“" + unknownLabel(scale) + "”不计入好评率分母。方面小计合并其各要点的作答，置信区间按每位受访者计一次（保守估计）。"
 	return t
+}
+
+func partStat(p *results.Part, code string, dimension bool) *results.Stat {
+	switch {
+	case p == nil:
+		return nil
+	case dimension:
+		return p.Dimensions[code]
+	}
+	return p.Items[code]
+}
+
+// Points shows a difference of two rates in percentage points, signed,
+// one decimal, half away from zero.
+func Points(d float64) string {
+	v := math.Abs(d) * 1000
+	tenths := int64(math.Floor(v + 0.5 + 1e-9))
+	sign := "+"
+	if d < 0 && tenths > 0 {
+		sign = "−"
+	}
+	if tenths == 0 {
+		sign = ""
+	}
+	return fmt.Sprintf("%s%d.%d", sign, tenths/10, tenths%10)
 }
 
 var questionTail = regexp.MustCompile(`(的情况|得)?(怎么样|如何|好不好)?[？?]$`)
@@ -469,6 +512,16 @@ func checklistBlocks(d *Document, city *results.City, a *results.Area) {
 		t.Rows = append(t.Rows, []Cell{unit, {Text: label}, {Text: level}, {Text: g.Note}})
 	}
 	d.add(t)
+}
+
+// cityPart is the city's part of the same framework as p.
+func cityPart(city *results.City, p *results.Part) *results.Part {
+	for _, c := range city.Parts {
+		if c.Framework.Audience == p.Framework.Audience {
+			return c
+		}
+	}
+	return nil
 }
 
 // AudienceName is the short name of a framework's audience in reports.
@@ -545,7 +598,7 @@ func CitySummary(city *results.City, m Meta) *Document {
 		}
 		diff := "—"
 		if a.HasDiff && !s.Hidden {
-			diff = fmt.Sprintf("%+.1f", a.Diff*100+copysign(1e-9, a.Diff))
+			diff = Points(a.Diff)
 		}
 		t.Rows = append(t.Rows, []Cell{{Text: a.Unit.Name}, num(len(a.Objects)), num(a.Sample), num(a.Responses),
 			{Text: analysis.PercentOf(a.Responses, a.Sample), Right: true}, {Text: RateText(&s), Right: true}, {Text: IntervalText(&s)}, {Text: diff, Right: true}, {Text: a.Rank.String()}})
@@ -571,7 +624,7 @@ func CitySummary(city *results.City, m Meta) *Document {
 	d.h1("三、各项指标评价")
 	for i, part := range city.Parts {
 		d.h2(fmt.Sprintf("（%s）%s测评指标", cn[i], AudienceName(part.Framework.Audience)))
-		d.add(itemsTable(city.Scale, part))
+		d.add(itemsTable(city.Scale, part, nil))
 	}
 	d.h1("四、方法说明")
 	d.p("好评率为评价“%s”“%s”的人数占作答人数的比例，“%s”不计入分母。单个评估对象按其名单的不放回简单随机抽样估计：p = x/n，方差(1 − n/N)·p(1 − p)/(n − 1)。县市区和全市按各评估对象名单人数N_h分层加权：p = ΣW_h·p_h，W_h = N_h/N，方差ΣW_h²(1 − f_h)·p_h(1 − p_h)/(n_h − 1)。",
@@ -579,13 +632,6 @@ func CitySummary(city *results.City, m Meta) *Document {
 	d.p("置信区间为Wilson得分区间，z = 1.959964，使用有效样本量n_eff = p(1 − p)/v；名单全员作答的视为普查，不计区间。指标方面的小计合并其各要点的作答，方差按每位受访者计一次。平均分按“%s”的分值计算。", scaleText(c.Settings.Scale))
 	d.p("不足%d人的结果不在任何页面、导出或接口中显示；能由合计与其他单位推算出的结果一并不显示。位次只在置信区间不重叠时区分。百分比由整数计数按四舍五入保留一位小数。所有数字均可由原始测评数据按上述公式复算。", analysis.MinRespondents)
 	return d
-}
-
-func copysign(x, sign float64) float64 {
-	if sign < 0 {
-		return -x
-	}
-	return x
 }
 
 func scaleText(s pinggu.Scale) string {

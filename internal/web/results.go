@@ -60,7 +60,7 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 		if a.HiddenInCity {
 			row.Rate, row.CI = "*", "—"
 		} else if a.HasDiff {
-			row.Diff = fmt.Sprintf("%+.1f", a.Diff*100)
+			row.Diff = report.Points(a.Diff)
 		}
 		row.Overdue = overdue(cp, row.Report, s.loc)
 		v.Rows = append(v.Rows, row)
