@@ -39,6 +39,15 @@ type resultsView struct {
 	Rows     []areaRow
 	Summary  bool // the account may see the city summary
 	Due      pinggu.Date
+	Groups   []groupProgress
+}
+
+// groupProgress is one evaluation group's checklist and reports.
+type groupProgress struct {
+	Name              string
+	Areas             int
+	Graded, Gradable  int
+	Submitted, Accept int
 }
 
 // resultsPage lists the areas in the account's campaign scope with their
@@ -64,6 +73,32 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 		}
 		row.Overdue = overdue(cp, row.Report, s.loc)
 		v.Rows = append(v.Rows, row)
+	}
+	// Completeness per group, in the order the groups were made.
+	byName := map[string]*groupProgress{}
+	for _, row := range v.Rows {
+		name := set.Groups[row.Area.Unit.ID]
+		if name == "" {
+			continue
+		}
+		g := byName[name]
+		if g == nil {
+			g = &groupProgress{Name: name}
+			byName[name] = g
+			v.Groups = append(v.Groups, groupProgress{Name: name})
+		}
+		g.Areas++
+		g.Graded += row.Area.Graded
+		g.Gradable += row.Area.Gradable
+		if row.Report != nil && !row.Report.State.Editable() {
+			g.Submitted++
+			if row.Report.State == pinggu.ReportAccepted {
+				g.Accept++
+			}
+		}
+	}
+	for i := range v.Groups {
+		v.Groups[i] = *byName[v.Groups[i].Name]
 	}
 	return s.render(w, http.StatusOK, "results", v)
 }
