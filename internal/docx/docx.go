@@ -471,7 +471,7 @@ func footer(side string) string {
 		ind = `w:left="280"`
 	}
 	num := Style{Font: FontSong, Size: Size4}
-	return xmlHeader + `<w:ftr ` + nsW + `><w:p><w:pPr><w:jc w:val="` + side + `"/><w:ind ` + ind + `/></w:pPr>` +
+	return xmlHeader + `<w:ftr ` + nsW + `><w:p><w:pPr><w:ind ` + ind + `/><w:jc w:val="` + side + `"/></w:pPr>` +
 		runs(num, "— ") +
 		`<w:r>` + rPr(num) + `<w:fldChar w:fldCharType="begin"/></w:r>` +
 		`<w:r>` + rPr(num) + `<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>` +
@@ -487,7 +487,10 @@ var stylesXML = xmlHeader + `<w:styles ` + nsW + `>` +
 	`<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>` +
 	`</w:styles>`
 
-const settingsXML = xmlHeader + `<w:settings ` + nsW + `><w:evenAndOddHeaders/><w:defaultTabStop w:val="420"/>` +
+// settingsXML keeps CT_Settings' element order (defaultTabStop before
+// evenAndOddHeaders before characterSpacingControl before compat): Word
+// refuses a document whose settings are out of schema order.
+const settingsXML = xmlHeader + `<w:settings ` + nsW + `><w:defaultTabStop w:val="420"/><w:evenAndOddHeaders/>` +
 	`<w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/><w:useFELayout/></w:compat></w:settings>`
 
 // fontTableXML names the fonts with their charset and a panose-free
