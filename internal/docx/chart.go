@@ -1,9 +1,13 @@
 package docx
 
 import (
+	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Chart is a horizontal bar chart of percentages, one bar per category,
@@ -58,7 +62,7 @@ func (c *Chart) xml() string {
 	b.WriteString(xmlHeader + `<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
 		`<c:lang val="zh-CN"/><c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/><c:plotArea><c:layout/>` +
 		`<c:barChart><c:barDir val="bar"/><c:grouping val="clustered"/><c:varyColors val="0"/>`)
-	fmt.Fprintf(&b, `<c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:v>%s</c:v></c:tx>`, esc(c.Series))
+	fmt.Fprintf(&b, `<c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>%s</c:v></c:pt></c:strCache></c:strRef></c:tx>`, esc(c.Series))
 	b.WriteString(`<c:spPr><a:solidFill><a:srgbClr val="4472C4"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>`)
 	for i, h := range c.Highlight {
 		if h {
@@ -77,11 +81,13 @@ func (c *Chart) xml() string {
 			`<c:plus>` + numLit("0.0", plus) + `</c:plus><c:minus>` + numLit("0.0", minus) + `</c:minus>` +
 			`<c:spPr><a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill></a:ln></c:spPr></c:errBars>`)
 	}
-	fmt.Fprintf(&b, `<c:cat><c:strLit><c:ptCount val="%d"/>`, len(c.Labels))
+	last := len(c.Labels) + 1
+	fmt.Fprintf(&b, `<c:cat><c:strRef><c:f>Sheet1!$A$2:$A$%d</c:f><c:strCache><c:ptCount val="%d"/>`, last, len(c.Labels))
 	for i, l := range c.Labels {
 		fmt.Fprintf(&b, `<c:pt idx="%d"><c:v>%s</c:v></c:pt>`, i, esc(l))
 	}
-	b.WriteString(`</c:strLit></c:cat><c:val>` + numLit("0.0", c.Values) + `</c:val></c:ser>`)
+	fmt.Fprintf(&b, `</c:strCache></c:strRef></c:cat><c:val><c:numRef><c:f>Sheet1!$B$2:$B$%d</c:f>`, last)
+	b.WriteString(strings.ReplaceAll(numLit("0.0", c.Values), "c:numLit>", "c:numCache>") + `</c:numRef></c:val></c:ser>`)
 	top := c.Max
 	if top == 0 {
 		top = 100
@@ -95,7 +101,28 @@ func (c *Chart) xml() string {
 		`<c:numFmt formatCode="0" sourceLinked="0"/><c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>%s`+
 		`<c:crossAx val="101"/><c:crosses val="max"/><c:crossBetween val="between"/><c:majorUnit val="%s"/></c:valAx>`+
 		`</c:plotArea><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>`+
-		`<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>%s</c:chartSpace>`,
+		`<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>%s<c:externalData r:id="rIdData"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>`,
 		txPr(1000), num(top), txPr(900), num(top/5), txPr(1000))
 	return b.String()
+}
+
+// workbook is the chart's data as an embedded workbook, so that Word's
+// and WPS's "edit data" open it: labels in column A, values in B.
+func (c *Chart) workbook() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetCellValue("Sheet1", "B1", Clean(c.Series))
+	for i, l := range c.Labels {
+		f.SetCellValue("Sheet1", fmt.Sprintf("A%d", i+2), Clean(l))
+		f.SetCellValue("Sheet1", fmt.Sprintf("B%d", i+2), math.Round(c.Values[i]*10)/10)
+	}
+	var b bytes.Buffer
+	_, err := f.WriteTo(&b)
+	return b.Bytes(), err
+}
+
+func (c *Chart) rels(i int) string {
+	return xmlHeader + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+		fmt.Sprintf(`<Relationship Id="rIdData" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/package" Target="../embeddings/Microsoft_Excel_Worksheet%d.xlsx"/>`, i) +
+		`</Relationships>`
 }

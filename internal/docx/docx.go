@@ -377,7 +377,14 @@ func (d *Doc) WriteTo(w io.Writer) (int64, error) {
 		{"word/footer2.xml", footer("left")},
 	}
 	for i, c := range d.charts {
-		files = append(files, struct{ name, body string }{fmt.Sprintf("word/charts/chart%d.xml", i+1), c.xml()})
+		book, err := c.workbook()
+		if err != nil {
+			return cw.n, err
+		}
+		files = append(files,
+			struct{ name, body string }{fmt.Sprintf("word/charts/chart%d.xml", i+1), c.xml()},
+			struct{ name, body string }{fmt.Sprintf("word/charts/_rels/chart%d.xml.rels", i+1), c.rels(i + 1)},
+			struct{ name, body string }{fmt.Sprintf("word/embeddings/Microsoft_Excel_Worksheet%d.xlsx", i+1), string(book)})
 	}
 	for _, f := range files {
 		fw, err := z.Create(f.name)
@@ -412,6 +419,7 @@ func (d *Doc) contentTypes() string {
 	b.WriteString(xmlHeader + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
 		`<Default Extension="xml" ContentType="application/xml"/>` +
+		`<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>` +
 		`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>` +
 		`<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>` +
 		`<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>` +

@@ -38,6 +38,9 @@ func wellFormed(t testing.TB, b []byte) map[string]string {
 	}
 	parts := map[string]string{}
 	for _, f := range z.File {
+		if !strings.HasSuffix(f.Name, ".xml") && !strings.HasSuffix(f.Name, ".rels") {
+			continue // the charts' embedded workbooks
+		}
 		r, _ := f.Open()
 		data, _ := io.ReadAll(r)
 		r.Close()
