@@ -110,7 +110,8 @@ type Meta struct {
 	RespDraw string
 }
 
-var sectionTitles = map[string]string{
+// SectionTitles are the headings of the sections the group writes.
+var SectionTitles = map[string]string{
 	"achievements": "二、主要成效",
 	"problems":     "三、存在问题",
 	"causes":       "四、原因分析",
@@ -173,7 +174,7 @@ func Area(city *results.City, a *results.Area, rep *pinggu.Report, m Meta) *Docu
 		checklistBlocks(d, city, a)
 	}
 	for _, key := range pinggu.ReportSections {
-		d.h1(sectionTitles[key])
+		d.h1(SectionTitles[key])
 		text := ""
 		if rep != nil {
 			text = rep.Sections[key]

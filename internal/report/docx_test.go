@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -223,7 +224,7 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if !equalInts(got.Page, []int{210, 297}) || !equalInts(got.Margins, []int{37, 35, 28, 26}) || !got.OddEven || !got.FooterOdd || !got.FooterEven {
+	if !slices.Equal(got.Page, []int{210, 297}) || !slices.Equal(got.Margins, []int{37, 35, 28, 26}) || !got.OddEven || !got.FooterOdd || !got.FooterEven {
 		t.Errorf("page setup read back: %+v", got)
 	}
 	text := strings.Join(got.Paragraphs, "\n")
@@ -235,18 +236,6 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 	if len(got.Tables) < 3 || !got.Tables[0].RepeatHeader || got.Tables[1].VMerge == 0 || got.Tables[1].GridSpan == 0 || got.Tables[0].FirstRow[0] != "评估对象" {
 		t.Errorf("tables read back: %+v", got.Tables)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestXLSXOpensInLibreOffice writes the data book of the city and of one

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"unicode/utf8"
 
 	"pinggu"
 )
@@ -212,11 +213,12 @@ func (tx *Tx) ReviewReport(ctx context.Context, campaign, unit int64, accept boo
 	return r, tx.Audit(ctx, "report.review", "unit", unit, nil, map[string]any{"campaign": campaign, "version": r.Version, "state": to, "reason": reason})
 }
 
+// checkReason: a return needs a reason of at most 500 characters.
 func checkReason(s string) string {
-	if len([]rune(s)) == 0 || len([]rune(s)) > 500 {
-		if s == "" {
-			return "field.required"
-		}
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
+		return "field.required"
+	case n > 500:
 		return "field.too_long"
 	}
 	return ""

@@ -132,6 +132,22 @@ func (s *Server) mayReadArea(c *reqCtx, cp *pinggu.Campaign, a *results.Area) bo
 	return pinggu.InCampaignScope(c.User, cp.ID, pinggu.UnitPath{Unit: a.Unit})
 }
 
+// areaPage loads the campaign, its report set and the area of the
+// route's unit, for every page and action about one area. When ok is
+// false the request is answered (redirected) or err says why not.
+func (s *Server) areaPage(w http.ResponseWriter, r *http.Request, c *reqCtx, suffix string) (*pinggu.Campaign, *report.Set, *results.Area, bool, error) {
+	cp, err := s.campaignOf(r, c)
+	if err != nil {
+		return nil, nil, nil, false, err
+	}
+	set, err := s.loadSet(r, cp)
+	if err != nil {
+		return nil, nil, nil, false, err
+	}
+	a, ok, err := s.areaFor(w, r, c, cp, set, suffix)
+	return cp, set, a, ok, err
+}
+
 // areaFor finds the report area of the route's unit. A unit inside an
 // area (a township, a branch) is sent to its area's page.
 func (s *Server) areaFor(w http.ResponseWriter, r *http.Request, c *reqCtx, cp *pinggu.Campaign, set *report.Set, suffix string) (*results.Area, bool, error) {
@@ -168,8 +184,6 @@ type sectionField struct {
 	Key, Title, Text string
 }
 
-var sectionTitles = map[string]string{"achievements": "二、主要成效", "problems": "三、存在问题", "causes": "四、原因分析", "suggestions": "五、意见建议"}
-
 // reportPage shows an area's report: its state, the group's text (a form
 // while it is editable), the results as the document will carry them,
 // the versions, and the downloads.
@@ -178,15 +192,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 }
 
 func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, edited *pinggu.Report, errs map[string]string) error {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return err
-	}
-	set, err := s.loadSet(r, cp)
-	if err != nil {
-		return err
-	}
-	a, ok, err := s.areaFor(w, r, c, cp, set, "report")
+	cp, set, a, ok, err := s.areaPage(w, r, c, "report")
 	if !ok {
 		return err
 	}
@@ -205,7 +211,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, c *reqCtx,
 		text = edited.Sections
 	}
 	for _, k := range pinggu.ReportSections {
-		v.Sections = append(v.Sections, sectionField{k, sectionTitles[k], text[k]})
+		v.Sections = append(v.Sections, sectionField{k, report.SectionTitles[k], text[k]})
 	}
 	v.Doc = set.AreaDocument(a)
 	if v.Report != nil {
@@ -232,15 +238,7 @@ func reportForm(r *http.Request, cp *pinggu.Campaign, a *results.Area) *pinggu.R
 // reportSave stores the group's text, creating the report on first save;
 // with action=submit it then submits it.
 func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return err
-	}
-	set, err := s.loadSet(r, cp)
-	if err != nil {
-		return err
-	}
-	a, ok, err := s.areaFor(w, r, c, cp, set, "report")
+	cp, set, a, ok, err := s.areaPage(w, r, c, "report")
 	if !ok {
 		return err
 	}
@@ -280,15 +278,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 
 // reportReview accepts or returns a submitted report (the office).
 func (s *Server) reportReview(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return err
-	}
-	set, err := s.loadSet(r, cp)
-	if err != nil {
-		return err
-	}
-	a, ok, err := s.areaFor(w, r, c, cp, set, "report")
+	cp, _, a, ok, err := s.areaPage(w, r, c, "report")
 	if !ok {
 		return err
 	}
@@ -315,19 +305,11 @@ var contentTypes = map[string]string{
 
 // reportFile downloads an area's report as DOCX, XLSX or HTML (print view).
 func (s *Server) reportFile(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return err
-	}
 	format := r.PathValue("format")
 	if contentTypes[format] == "" {
 		return pinggu.Errorf(pinggu.ENotFound, "report.not_found")
 	}
-	set, err := s.loadSet(r, cp)
-	if err != nil {
-		return err
-	}
-	a, ok, err := s.areaFor(w, r, c, cp, set, "report/"+format)
+	cp, set, a, ok, err := s.areaPage(w, r, c, "report/"+format)
 	if !ok {
 		return err
 	}
@@ -413,15 +395,7 @@ func (s *Server) checklistPage(w http.ResponseWriter, r *http.Request, c *reqCtx
 }
 
 func (s *Server) renderChecklist(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, errs map[string]string) error {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return err
-	}
-	set, err := s.loadSet(r, cp)
-	if err != nil {
-		return err
-	}
-	a, ok, err := s.areaFor(w, r, c, cp, set, "checklist")
+	cp, set, a, ok, err := s.areaPage(w, r, c, "checklist")
 	if !ok {
 		return err
 	}
@@ -463,15 +437,7 @@ func (s *Server) renderChecklist(w http.ResponseWriter, r *http.Request, c *reqC
 // "level.<item>" (a level index, or empty to leave the item ungraded) and
 // "note.<item>". All or nothing.
 func (s *Server) checklistSave(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return err
-	}
-	set, err := s.loadSet(r, cp)
-	if err != nil {
-		return err
-	}
-	a, ok, err := s.areaFor(w, r, c, cp, set, "checklist")
+	cp, set, a, ok, err := s.areaPage(w, r, c, "checklist")
 	if !ok {
 		return err
 	}
