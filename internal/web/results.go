@@ -14,9 +14,14 @@ import (
 	"pinggu/internal/store"
 )
 
-// loadSet reads the campaign's results, reports and groups.
-func (s *Server) loadSet(r *http.Request, cp *pinggu.Campaign) (*report.Set, error) {
-	return report.Load(r.Context(), s.db, cp, "", time.Now())
+// loadSet reads the route's campaign and its results, reports and groups.
+func (s *Server) loadSet(r *http.Request, c *reqCtx) (*pinggu.Campaign, *report.Set, error) {
+	cp, err := s.campaignOf(r, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := report.Load(r.Context(), s.db, cp, "", time.Now())
+	return cp, set, err
 }
 
 // areaRow is one county or municipal unit on the results page, as the
@@ -54,11 +59,7 @@ type groupProgress struct {
 // favorable rates, intervals, difference from the city, rank and report
 // state. Liaisons never reach it.
 func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return err
-	}
-	set, err := s.loadSet(r, cp)
+	cp, set, err := s.loadSet(r, c)
 	if err != nil {
 		return err
 	}
@@ -136,11 +137,7 @@ func (s *Server) mayReadArea(c *reqCtx, cp *pinggu.Campaign, a *results.Area) bo
 // route's unit, for every page and action about one area. When ok is
 // false the request is answered (redirected) or err says why not.
 func (s *Server) areaPage(w http.ResponseWriter, r *http.Request, c *reqCtx, suffix string) (*pinggu.Campaign, *report.Set, *results.Area, bool, error) {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return nil, nil, nil, false, err
-	}
-	set, err := s.loadSet(r, cp)
+	cp, set, err := s.loadSet(r, c)
 	if err != nil {
 		return nil, nil, nil, false, err
 	}
@@ -350,15 +347,11 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, c *reqCtx, c
 // summaryFile downloads the city summary (DOCX or HTML) or the city's
 // data book (XLSX): the office and viewers.
 func (s *Server) summaryFile(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return err
-	}
 	format := r.PathValue("format")
 	if contentTypes[format] == "" {
 		return pinggu.Errorf(pinggu.ENotFound, "report.not_found")
 	}
-	set, err := s.loadSet(r, cp)
+	cp, set, err := s.loadSet(r, c)
 	if err != nil {
 		return err
 	}
@@ -514,11 +507,7 @@ type apiResult struct {
 
 // apiResults lists the areas in the account's scope with their results.
 func (s *Server) apiResults(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, err := s.campaignOf(r, c)
-	if err != nil {
-		return err
-	}
-	set, err := s.loadSet(r, cp)
+	cp, set, err := s.loadSet(r, c)
 	if err != nil {
 		return err
 	}
