@@ -104,6 +104,74 @@ func TestDemoPages(t *testing.T) {
 		}
 	}
 	settleDemoBallot(t, base, pw["admin"])
+	reportInBrowser(t, base, pw)
+}
+
+// login opens a browser signed in as login.
+func login(t *testing.T, base, login, password string) context.Context {
+	ctx := browser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(`input[name=login]`, login),
+		chromedp.SendKeys(`input[name=password]`, password),
+		chromedp.Submit(`input[name=password]`),
+		chromedp.WaitVisible(`.stats`))
+	if err != nil {
+		t.Fatalf("%s login: %v", login, err)
+	}
+	return ctx
+}
+
+// reportInBrowser: on a phone, pinggu1 grades an item of 广陵区's
+// checklist, then submits 广陵区's report with the justification its
+// short sample needs; the office returns it with a reason.
+func reportInBrowser(t *testing.T, base string, pw map[string]string) {
+	ctx := login(t, base, "pinggu1", pw["pinggu1"])
+	s := shooter{t, ctx, screenshots(), true}
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740),
+		chromedp.Navigate(base+"/campaigns/1/units/2/checklist"),
+		chromedp.WaitVisible(`form#u2 select[name="level.L1.3"]`),
+		chromedp.SetValue(`form#u2 select[name="level.L1.3"]`, "1"),
+		chromedp.SendKeys(`form#u2 textarea[name="note.L1.3"]`, "抽查 3 名班子成员的学习笔记，内容较完整。"),
+		chromedp.Click(`form#u2 button.primary`),
+		chromedp.WaitVisible(`.flash.ok`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := chromedp.Run(ctx, chromedp.Text(`main`))
+	if !strings.Contains(text, "已保存广陵区的") || !strings.Contains(text, "6/225") {
+		t.Errorf("after grading: %.300s", text)
+	}
+	s.shot("report-checklist-phone")
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/campaigns/1/units/2/report"),
+		chromedp.WaitVisible(`#justification`),
+		chromedp.SendKeys(`#justification`, "广陵区部分单位名单人数较少，受访者已全部参评。"),
+		chromedp.Click(`#report-form button[value=submit]`),
+		chromedp.WaitVisible(`.flash.ok`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := chromedp.Run(ctx, chromedp.Text(`h1`)); !strings.Contains(h, "已提交") {
+		t.Errorf("after submitting: %q", h)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#report-form').length`)); n != 0 {
+		t.Error("a submitted report still offers its form")
+	}
+	s.shot("report-submitted-phone")
+	admin := login(t, base, "admin", pw["admin"])
+	err = chromedp.Do(admin,
+		chromedp.Navigate(base+"/campaigns/1/units/2/report"),
+		chromedp.WaitVisible(`#review-form`),
+		chromedp.SendKeys(`#reason`, "原因分析需结合检视问题清单展开。"),
+		chromedp.Click(`#review-form button[value=return]`),
+		chromedp.WaitVisible(`.flash.ok`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text, _ := chromedp.Run(admin, chromedp.Text(`main`)); !strings.Contains(text, "退回修改") || !strings.Contains(text, "原因分析需结合检视问题清单展开。") {
+		t.Errorf("after returning: %.300s", text)
+	}
 }
 
 // settleDemoBallot logs in as admin, a third person to the demo's two
