@@ -144,7 +144,7 @@ func Area(city *results.City, a *results.Area, rep *pinggu.Report, m Meta) *Docu
 	if m.UnitDraw != "" || m.RespDraw != "" {
 		d.p("抽样采用公开可验证的随机抽样（%s）：任何人可用公布的种子和名单复算抽样结果。", strings.Trim(m.UnitDraw+"；"+m.RespDraw, "；"))
 	}
-	d.p("统计口径：好评率为评价“%s”“%s”的人数占作答人数的比例，“%s”不计入分母；区间为95%%置信区间（Wilson 法，按有限总体校正，z = 1.959964）；县级结果按各单位名单人数加权分层估计。不足%d人的结果不予显示。百分比按四舍五入保留一位小数。",
+	d.p("统计口径：好评率为评价“%s”“%s”的人数占作答人数的比例，“%s”不计入分母；区间为95%%置信区间（Wilson 法，按有限总体校正，z = 1.959964）；县级结果按各单位名单人数加权分层估计；应答率为回收测评表占样本的比例，发放测评码多于抽取人数时以发放数为样本。不足%d人的结果不予显示。百分比按四舍五入保留一位小数。",
 		c.Settings.Scale.Levels[0].Label, c.Settings.Scale.Levels[1].Label, unknownLabel(c.Settings.Scale), analysis.MinRespondents)
 	if a.Minimum > 0 {
 		if a.MinimumMet() {
@@ -631,7 +631,7 @@ func CitySummary(city *results.City, m Meta) *Document {
 	d.p("好评率为评价“%s”“%s”的人数占作答人数的比例，“%s”不计入分母。单个评估对象按其名单的不放回简单随机抽样估计：p = x/n，方差(1 − n/N)·p(1 − p)/(n − 1)。县市区和全市按各评估对象名单人数N_h分层加权：p = ΣW_h·p_h，W_h = N_h/N，方差ΣW_h²(1 − f_h)·p_h(1 − p_h)/(n_h − 1)。",
 		c.Settings.Scale.Levels[0].Label, c.Settings.Scale.Levels[1].Label, unknownLabel(c.Settings.Scale))
 	d.p("置信区间为Wilson得分区间，z = 1.959964，使用有效样本量n_eff = p(1 − p)/v；名单全员作答的视为普查，不计区间。指标方面的小计合并其各要点的作答，方差按每位受访者计一次。平均分按“%s”的分值计算。", scaleText(c.Settings.Scale))
-	d.p("不足%d人的结果不在任何页面、导出或接口中显示；能由合计与其他单位推算出的结果一并不显示。位次只在置信区间不重叠时区分。百分比由整数计数按四舍五入保留一位小数。所有数字均可由原始测评数据按上述公式复算。", analysis.MinRespondents)
+	d.p("应答率为回收的有效测评表占样本的比例；样本为抽取的受访者人数，发放测评码多于抽取人数时以发放数计。不足%d人的结果不在任何页面、导出或接口中显示；能由合计与其他单位推算出的结果一并不显示。位次只在置信区间不重叠时区分。百分比由整数计数按四舍五入保留一位小数。所有数字均可由原始测评数据按上述公式复算。", analysis.MinRespondents)
 	return d
 }
 

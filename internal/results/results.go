@@ -26,6 +26,10 @@ type Input struct {
 	Frameworks map[pinggu.UnitKind]*pinggu.Framework // the frozen framework of each evaluated kind
 	Rosters    map[int64]int                         // unit → roster size (the population)
 	Samples    map[string]int                        // element id → respondents in the sample
+	// Codes: unit → survey codes issued and not voided. Where a group
+	// hands out more codes than it drew respondents (paper ballots at a
+	// meeting, say), the codes are the sample the response rate is of.
+	Codes map[int64]int
 	Tallies    []store.TallyRow
 	Grades     []pinggu.Grade
 }
@@ -56,6 +60,14 @@ func Load(ctx context.Context, tx *store.Tx, c *pinggu.Campaign) (*Input, error)
 	if in.Samples, err = tx.RespondentSamples(ctx, c.ID); err != nil {
 		return nil, err
 	}
+	progress, err := tx.SurveyProgress(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	in.Codes = map[int64]int{}
+	for id, p := range progress {
+		in.Codes[id] = p.Issued - p.Voided
+	}
 	if in.Tallies, err = tx.Tallies(ctx, c.ID); err != nil {
 		return nil, err
 	}
@@ -83,7 +95,7 @@ type Object struct {
 	Unit      pinggu.Unit
 	Framework *pinggu.Framework
 	Pop       int // roster size
-	Sample    int // respondents in the sample
+	Sample    int // respondents in the sample, or the codes issued when more
 	// Responses counts the moved responses (the overall rating is required,
 	// so every response has one).
 	Responses  int
@@ -171,7 +183,7 @@ func Compute(in *Input) *City {
 			return o
 		}
 		u := byID[id]
-		o := &Object{Unit: u, Framework: in.Frameworks[u.Kind], Pop: in.Rosters[id], Sample: in.Samples[draw.ElementID(u)],
+		o := &Object{Unit: u, Framework: in.Frameworks[u.Kind], Pop: in.Rosters[id], Sample: max(in.Samples[draw.ElementID(u)], in.Codes[id]),
 			Categories: map[string]int{}, Items: map[string]*Stat{}, Dimensions: map[string]*Stat{}}
 		objects[id] = o
 		return o

@@ -127,3 +127,17 @@ func TestCompute(t *testing.T) {
 		t.Errorf("checklist %d units, %d of %d graded", len(gl.Checklist), gl.Graded, gl.Gradable)
 	}
 }
+
+// TestCodesBeyondTheSample: 40 codes handed out for a sample of 20 make
+// the response rate's denominator 40, never a rate above 100 %.
+func TestCodesBeyondTheSample(t *testing.T) {
+	in := testInput()
+	in.Codes = map[int64]int{6: 40, 3: 10}
+	city := Compute(in)
+	if m := city.Area(6); m.Sample != 40 || m.Responses != 20 {
+		t.Errorf("municipal sample %d, responses %d", m.Sample, m.Responses)
+	}
+	if gl := city.Area(2); gl.Objects[0].Sample != 30 {
+		t.Errorf("fewer codes than drawn: sample %d, want the 30 drawn", gl.Objects[0].Sample)
+	}
+}
