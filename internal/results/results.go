@@ -29,9 +29,9 @@ type Input struct {
 	// Codes: unit → survey codes issued and not voided. Where a group
 	// hands out more codes than it drew respondents (paper ballots at a
 	// meeting, say), the codes are the sample the response rate is of.
-	Codes map[int64]int
-	Tallies    []store.TallyRow
-	Grades     []pinggu.Grade
+	Codes   map[int64]int
+	Tallies []store.TallyRow
+	Grades  []pinggu.Grade
 }
 
 // Load reads a campaign's input.
