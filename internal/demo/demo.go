@@ -272,9 +272,9 @@ func ceremony(ctx context.Context, db *store.DB, actor store.Actor) error {
 // DemoSeed2 is the second ceremony's digits (π's next 20 decimals).
 const DemoSeed2 = "26433832795028841971"
 
-// rosters gives the drawn units of 广陵区 and three municipal units an
-// invented roster (their Party members and some citizens), freezes them,
-// draws the respondents and a symposium, and records two non-responses.
+// rosters gives every drawn unit an invented roster (its Party members and
+// some citizens), freezes them, draws the respondents, and records two
+// non-responses.
 func rosters(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign) error {
 	var units []pinggu.Unit
 	err := db.View(ctx, func(tx *store.Tx) error {
@@ -283,16 +283,8 @@ func rosters(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Cam
 			return err
 		}
 		all, err := tx.Units(ctx)
-		byID := map[int64]pinggu.Unit{}
 		for _, u := range all {
-			byID[u.ID] = u
-		}
-		for _, u := range all {
-			inGuangling := false
-			for p, n := u.ParentID, 0; p != 0 && n < 8; p, n = byID[p].ParentID, n+1 {
-				inGuangling = inGuangling || byID[p].Code == "321002"
-			}
-			if sampled[draw.ElementID(u)] && ((inGuangling && u.Kind != pinggu.KindBranch) || u.Code == "M001" || u.Code == "M004" || u.Code == "M005") {
+			if sampled[draw.ElementID(u)] {
 				units = append(units, u)
 			}
 		}
@@ -420,44 +412,93 @@ func fieldwork(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 		if err != nil {
 			return err
 		}
-		rng := rand.New(rand.NewPCG(hashOf(u.Code), 11))
-		lean := 2 + int(hashOf(u.Code+"lean")%4) // 2..5: higher answers better
-		level := func() string {
-			x := rng.IntN(10)
-			switch {
-			case x < lean:
-				return "0"
-			case x < lean+3:
-				return "1"
-			case x < 9:
-				return "2"
-			}
-			return "3"
-		}
-		for i, code := range codes {
-			if i%10 == 9 {
-				continue // not answered
-			}
-			b, err := survey.Open(ctx, db, code)
-			if err != nil {
-				return err
-			}
-			answers := map[string]string{pinggu.OverallCode: level()}
-			for _, q := range b.Form.Questions {
-				answers[q.Code] = level()
-				if rng.IntN(25) == 0 {
-					answers[q.Code] = "u"
-				}
-			}
-			if _, problems, err := survey.Submit(ctx, db, b, code, func(k string) string { return answers[k] }, time.Now()); err != nil || len(problems) > 0 {
-				return fmt.Errorf("demo response: %v %v", err, problems)
-			}
+		if err := answerAll(ctx, db, u, codes); err != nil {
+			return err
 		}
 	}
 	if err := db.Update(ctx, actor, func(tx *store.Tx) error { _, err := tx.MixResponses(ctx, 0); return err }); err != nil {
 		return err
 	}
 	return reports(ctx, db, c)
+}
+
+// answerAll answers nine in ten of a unit's codes the way respondents do
+// (open the form, submit the answers), eight at a time, so that their
+// submits share commits as concurrent respondents' do. The answers are
+// drawn in order from the unit's own generator: the results do not depend
+// on which goroutine sends which.
+func answerAll(ctx context.Context, db *store.DB, u pinggu.Unit, codes []string) error {
+	rng := rand.New(rand.NewPCG(hashOf(u.Code), 11))
+	lean := 2 + int(hashOf(u.Code+"lean")%4) // 2..5: higher answers better
+	level := func() string {
+		x := rng.IntN(10)
+		switch {
+		case x < lean:
+			return "0"
+		case x < lean+3:
+			return "1"
+		case x < 9:
+			return "2"
+		}
+		return "3"
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	b, err := survey.Open(ctx, db, codes[0])
+	if err != nil {
+		return err
+	}
+	type job struct {
+		code    string
+		answers map[string]string
+	}
+	var jobs []job
+	for i, code := range codes {
+		if i%10 == 9 {
+			continue // not answered
+		}
+		answers := map[string]string{pinggu.OverallCode: level()}
+		for _, q := range b.Form.Questions {
+			answers[q.Code] = level()
+			if rng.IntN(25) == 0 {
+				answers[q.Code] = "u"
+			}
+		}
+		jobs = append(jobs, job{code, answers})
+	}
+	work := make(chan job)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var first error
+			for j := range work {
+				if first != nil {
+					continue
+				}
+				b, err := survey.Open(ctx, db, j.code)
+				if err != nil {
+					first = err
+					continue
+				}
+				if _, problems, err := survey.Submit(ctx, db, b, j.code, func(k string) string { return j.answers[k] }, time.Now()); err != nil || len(problems) > 0 {
+					first = fmt.Errorf("demo response: %v %v", err, problems)
+				}
+			}
+			errs <- first
+		}()
+	}
+	for _, j := range jobs {
+		work <- j
+	}
+	close(work)
+	var first error
+	for range 8 {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // reports grades part of 广陵区's checklist and starts two reports.

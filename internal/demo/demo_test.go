@@ -71,7 +71,7 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 				}
 			}
 		}
-		if len(rec.Allocations) != 1 || rec.Allocations[0].Group != "321002" || nonResponses != 2 {
+		if len(rec.Allocations) != 7 || rec.Allocations[0].Group != "321002" || nonResponses != 2 {
 			t.Errorf("respondent draw: %d allocations, %d non-responses", len(rec.Allocations), nonResponses)
 		}
 		// 32 online responses and 3 double-keyed paper ballots for

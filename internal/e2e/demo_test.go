@@ -139,7 +139,7 @@ func reportInBrowser(t *testing.T, base string, pw map[string]string) {
 		t.Fatal(err)
 	}
 	text, _ := chromedp.Run(ctx, chromedp.Text(`main`))
-	if !strings.Contains(text, "已保存广陵区的") || !strings.Contains(text, "6/225") {
+	if !strings.Contains(text, "已保存广陵区的") || !strings.Contains(text, "6/335") {
 		t.Errorf("after grading: %.300s", text)
 	}
 	s.shot("report-checklist-phone")
