@@ -422,6 +422,18 @@ func fieldwork(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 	return reports(ctx, db, c)
 }
 
+// demoComments are what respondents in the demo write in the comment box.
+var demoComments = []string{
+	"希望领导干部多到基层走一走，听听群众的真实想法。",
+	"整改要落到实处，不要只停留在纸面上。",
+	"学习活动形式可以再灵活一些，减少集中开会。",
+	"老旧小区改造进度偏慢，希望加快。",
+	"办事流程比以前简化了，点赞。",
+	"调研报告不少，但解决实际问题的还不够多。",
+	"希望把主题教育和日常工作结合起来，不搞形式主义。",
+	"支部组织生活比以前规范了。",
+}
+
 // answerAll answers nine in ten of a unit's codes the way respondents do
 // (open the form, submit the answers), eight at a time, so that their
 // submits share commits as concurrent respondents' do. The answers are
@@ -464,6 +476,9 @@ func answerAll(ctx context.Context, db *store.DB, u pinggu.Unit, codes []string)
 			if rng.IntN(25) == 0 {
 				answers[q.Code] = "u"
 			}
+		}
+		if rng.IntN(6) == 0 {
+			answers["comment"] = demoComments[rng.IntN(len(demoComments))]
 		}
 		jobs = append(jobs, job{code, answers})
 	}

@@ -227,3 +227,33 @@ func (tx *Tx) LoadResponses(ctx context.Context, rs []pinggu.Response) error {
 	}
 	return tx.addTallies(ctx, rows)
 }
+
+// Comments returns the comments left on the moved responses of the given
+// units of a campaign, by unit, each unit's in the random order of the
+// response ids. Nothing else of a response comes with its comment.
+func (tx *Tx) Comments(ctx context.Context, campaign int64, units []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(units) == 0 {
+		return out, nil
+	}
+	want := map[int64]bool{}
+	for _, u := range units {
+		want[u] = true
+	}
+	rows, err := tx.query(ctx, "SELECT unit_id, comment FROM responses WHERE campaign_id = $1 AND comment <> '' ORDER BY unit_id, id", campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u int64
+		var c string
+		if err := rows.Scan(&u, &c); err != nil {
+			return nil, pinggu.Internal(err)
+		}
+		if want[u] {
+			out[u] = append(out[u], c)
+		}
+	}
+	return out, rows.Err()
+}

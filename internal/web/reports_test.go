@@ -149,3 +149,28 @@ func TestReportWorkflowOverHTTP(t *testing.T) {
 		t.Errorf("the viewer's data book: %d", res.StatusCode)
 	}
 }
+
+// TestCommentsOnTheReportPage: the group reads the comments of objects
+// whose results are shown, and none of an object with 3 responses, nor of
+// the 6-response sibling that would give those away beside the total.
+func TestCommentsOnTheReportPage(t *testing.T) {
+	f := newFixture(t)
+	cp := f.campaigns["published"]
+	var rs []pinggu.Response
+	for code, n := range map[string]int{"321002": 10, "321002001": 6, "branch-321002001": 3} {
+		for i := range n {
+			rs = append(rs, pinggu.Response{CampaignID: cp.ID, UnitID: f.units[code].ID, Channel: "online", Day: "2026-12-10",
+				Answers: map[string]int{"L1.1": 0}, Overall: 0, Comment: fmt.Sprintf("%s 的意见 %d <b>", code, i)})
+		}
+	}
+	if err := f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error { return tx.LoadResponses(ctx, rs) }); err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.do("evaluator", "GET", fmt.Sprintf("/campaigns/%d/units/%d/report", cp.ID, f.units["321002"].ID), nil)
+	if strings.Count(body, "321002 的意见") != 10 || !strings.Contains(body, "&lt;b&gt;") {
+		t.Errorf("the county's own 10 comments are not all shown, escaped")
+	}
+	if strings.Contains(body, "321002001 的意见") || strings.Contains(body, "branch-321002001 的意见") {
+		t.Error("comments of a suppressed object are shown")
+	}
+}

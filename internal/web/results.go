@@ -175,6 +175,13 @@ type reportView struct {
 	Versions  []store.ReportVersion
 	Errors    map[string]string
 	Rate, CI  string
+	Comments  []unitComments
+}
+
+// unitComments are the respondents' comments on one evaluated object.
+type unitComments struct {
+	Unit     pinggu.Unit
+	Comments []string
 }
 
 type sectionField struct {
@@ -211,6 +218,24 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, c *reqCtx,
 		v.Sections = append(v.Sections, sectionField{k, report.SectionTitles[k], text[k]})
 	}
 	v.Doc = set.AreaDocument(a)
+	// The respondents' comments, for the group writing problems and
+	// suggestions: each object's in random order, none of an object whose
+	// results are suppressed (S5).
+	var shown []int64
+	for _, o := range a.Objects {
+		if o.Overall.Shown() {
+			shown = append(shown, o.Unit.ID)
+		}
+	}
+	var comments map[int64][]string
+	if err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { comments, err = tx.Comments(r.Context(), cp.ID, shown); return }); err != nil {
+		return err
+	}
+	for _, o := range a.Objects {
+		if cs := comments[o.Unit.ID]; len(cs) > 0 {
+			v.Comments = append(v.Comments, unitComments{o.Unit, cs})
+		}
+	}
 	if v.Report != nil {
 		err = s.db.View(r.Context(), func(tx *store.Tx) (err error) {
 			v.Versions, err = tx.ReportVersions(r.Context(), cp.ID, a.Unit.ID)
