@@ -435,7 +435,7 @@ var demoComments = []string{
 }
 
 // answerAll answers nine in ten of a unit's codes the way respondents do
-// (open the form, submit the answers), eight at a time, so that their
+// (submit the answers to the form the codes open), eight at a time, so that their
 // submits share commits as concurrent respondents' do. The answers are
 // drawn in order from the unit's own generator: the results do not depend
 // on which goroutine sends which.
@@ -491,11 +491,8 @@ func answerAll(ctx context.Context, db *store.DB, u pinggu.Unit, codes []string)
 				if first != nil {
 					continue
 				}
-				b, err := survey.Open(ctx, db, j.code)
-				if err != nil {
-					first = err
-					continue
-				}
+				// Every code of the batch opens the same ballot: the unit's
+				// form, no category.
 				if _, problems, err := survey.Submit(ctx, db, b, j.code, func(k string) string { return j.answers[k] }, time.Now()); err != nil || len(problems) > 0 {
 					first = fmt.Errorf("demo response: %v %v", err, problems)
 				}
