@@ -123,7 +123,7 @@ var cn = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九",
 
 // Area builds the report of one county or municipal unit.
 func Area(city *results.City, a *results.Area, rep *pinggu.Report, m Meta) *Document {
-	d := &Document{Title: fmt.Sprintf("关于%s主题教育第三方评估情况的报告", a.Unit.Name), Date: m.Date}
+	d := &Document{Title: AreaTitle(a.Unit), Date: m.Date}
 	if m.Group != "" {
 		d.Subtitle = m.City + "主题教育第三方评估" + m.Group
 	}
@@ -182,6 +182,11 @@ func Area(city *results.City, a *results.Area, rep *pinggu.Report, m Meta) *Docu
 		writeText(d, text)
 	}
 	return d
+}
+
+// AreaTitle is the title of a county's or municipal unit's report.
+func AreaTitle(u pinggu.Unit) string {
+	return fmt.Sprintf("关于%s主题教育第三方评估情况的报告", u.Name)
 }
 
 func unknownLabel(s pinggu.Scale) string {

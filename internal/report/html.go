@@ -128,10 +128,9 @@ p.date { text-align: right; margin-top: 2em; }
 </body></html>
 `))
 
-// cellAttrs gives a cell's colspan, rowspan-free merge and classes. A
-// vertical merge is shown by leaving the continued cells out and spanning
-// the first: the template needs the row count, so merged cells simply
-// carry rowspan from mergeRows.
+// cellAttrs writes a cell's colspan, rowspan (set by rowSpans for the
+// first cell of a vertical merge; the continued cells are left out) and
+// alignment and weight classes.
 func cellAttrs(c Cell) template.HTMLAttr {
 	var b strings.Builder
 	if c.Span > 1 {

@@ -176,6 +176,7 @@ func Compute(in *Input) *City {
 	for _, u := range in.Units {
 		byID[u.ID] = u
 	}
+	levels := len(scale.Levels)
 	// The objects: units with a drawn sample or with responses.
 	objects := map[int64]*Object{}
 	object := func(id int64) *Object {
@@ -184,7 +185,7 @@ func Compute(in *Input) *City {
 		}
 		u := byID[id]
 		o := &Object{Unit: u, Framework: in.Frameworks[u.Kind], Pop: in.Rosters[id], Sample: max(in.Samples[draw.ElementID(u)], in.Codes[id]),
-			Categories: map[string]int{}, Items: map[string]*Stat{}, Dimensions: map[string]*Stat{}}
+			Categories: map[string]int{}, Items: map[string]*Stat{}, Dimensions: map[string]*Stat{}, Overall: Stat{Tally: analysis.NewTally(levels)}}
 		objects[id] = o
 		return o
 	}
@@ -193,7 +194,6 @@ func Compute(in *Input) *City {
 			object(u.ID)
 		}
 	}
-	levels := len(scale.Levels)
 	for _, t := range in.Tallies {
 		if _, ok := byID[t.Unit]; !ok {
 			continue
@@ -209,9 +209,6 @@ func Compute(in *Input) *City {
 			st = &Stat{Tally: analysis.NewTally(levels)}
 			o.Items[t.Question] = st
 		}
-		if st.Tally.Levels == nil {
-			st.Tally = analysis.NewTally(levels)
-		}
 		st.Tally.AddN(t.Level, t.N) // a level outside the scale cannot be stored; it is not counted
 	}
 	scores := make([]int, levels)
@@ -219,9 +216,6 @@ func Compute(in *Input) *City {
 		scores[i] = l.Score
 	}
 	for _, o := range objects {
-		if o.Overall.Tally.Levels == nil {
-			o.Overall.Tally = analysis.NewTally(levels)
-		}
 		o.Overall = stat(o.Overall.Tally, []one{{o.Overall.Tally, o.Pop}}, 1, scores)
 		if o.Framework == nil {
 			continue
@@ -398,31 +392,22 @@ func stat(t analysis.Tally, strata []one, items int, scores []int) Stat {
 	}
 	st := Stat{Tally: t, Rate: analysis.Pooled(ss, items)}
 	st.Hidden = st.Rate.Suppressed
-	st.Mean = mean(strata, scores)
+	st.Mean = mean(t, strata, scores)
 	return st
 }
 
 // mean is Σ W_h·mean_h over the strata with answers, W_h = N_h/N; the
-// plain mean of all answers when a population is unknown.
-func mean(strata []one, scores []int) float64 {
+// plain mean of all answers (t, their sum) when a population is unknown.
+func mean(t analysis.Tally, strata []one, scores []int) float64 {
 	pop, known := 0, true
-	var all analysis.Tally
 	for _, s := range strata {
-		if s.t.Answered() == 0 {
-			continue
+		if s.t.Answered() > 0 {
+			pop += s.pop
+			known = known && s.pop > 0
 		}
-		pop += s.pop
-		known = known && s.pop > 0
-		if all.Levels == nil {
-			all = analysis.NewTally(len(s.t.Levels))
-		}
-		all.Merge(s.t)
 	}
-	if all.Levels == nil {
-		return 0
-	}
-	if !known {
-		m, _ := all.Mean(scores)
+	if !known || pop == 0 {
+		m, _ := t.Mean(scores)
 		return m
 	}
 	sum := 0.0

@@ -71,11 +71,15 @@ func sortedTallies(counts map[TallyKey]int) []TallyRow {
 	for k, n := range counts {
 		out = append(out, TallyRow{k, n})
 	}
-	slices.SortFunc(out, func(a, b TallyRow) int {
+	sortTallies(out)
+	return out
+}
+
+func sortTallies(rows []TallyRow) {
+	slices.SortFunc(rows, func(a, b TallyRow) int {
 		return cmp.Or(cmp.Compare(a.Unit, b.Unit), strings.Compare(a.Category, b.Category),
 			strings.Compare(a.Question, b.Question), cmp.Compare(a.Level, b.Level))
 	})
-	return out
 }
 
 // Tallies returns a campaign's tallies, in key order: every response that
@@ -87,19 +91,21 @@ func (tx *Tx) Tallies(ctx context.Context, campaign int64) ([]TallyRow, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	counts := map[TallyKey]int{}
+	var out []TallyRow
 	for rows.Next() {
-		var k TallyKey
-		var n int
-		if err := rows.Scan(&k.Unit, &k.Category, &k.Question, &k.Level, &n); err != nil {
+		var r TallyRow
+		if err := rows.Scan(&r.Unit, &r.Category, &r.Question, &r.Level, &r.N); err != nil {
 			return nil, pinggu.Internal(err)
 		}
-		counts[k] = n
+		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, pinggu.Internal(err)
 	}
-	return sortedTallies(counts), nil
+	// Sorted here, not by the database, whose collation of text may differ
+	// from the recount's.
+	sortTallies(out)
+	return out, nil
 }
 
 // RecomputeTallies counts a campaign's stored responses from their raw

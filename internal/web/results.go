@@ -168,7 +168,7 @@ type reportView struct {
 	Area      *results.Area
 	Report    *pinggu.Report
 	Sections  []sectionField
-	Doc       *report.Document
+	Title     string
 	CanWrite  bool
 	CanReview bool
 	Overdue   bool
@@ -217,7 +217,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, c *reqCtx,
 	for _, k := range pinggu.ReportSections {
 		v.Sections = append(v.Sections, sectionField{k, report.SectionTitles[k], text[k]})
 	}
-	v.Doc = set.AreaDocument(a)
+	v.Title = report.AreaTitle(a.Unit)
 	// The respondents' comments, for the group writing problems and
 	// suggestions: each object's in random order, none of an object whose
 	// results are suppressed (S5).
