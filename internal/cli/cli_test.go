@@ -3,8 +3,10 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,12 +25,18 @@ type result struct {
 // pinggu runs the command line in-process, as main does.
 func pinggu(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
+	return pingguEnv(t, nil, stdin, args...)
+}
+
+// pingguEnv is pinggu with environment variables.
+func pingguEnv(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
 	getenv := func(k string) string {
 		if k == "USER" {
 			return "tester"
 		}
-		return ""
+		return env[k]
 	}
 	err := cli.Run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
 	code := 0
@@ -139,5 +147,42 @@ func TestHelpAndUsage(t *testing.T) {
 	}
 	if r := pinggu(t, "", "frobnicate"); r.code != 2 {
 		t.Errorf("unknown command: %+v", r)
+	}
+}
+
+// TestDemoLeavesRealDatabasesAlone: pinggu demo once honoured PINGGU_DB and
+// imported 扬州's registry and the demo accounts into a real database. It
+// now ignores the variable and refuses, untouched, any database named with
+// --db that is neither empty nor a demo.
+func TestDemoLeavesRealDatabasesAlone(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.db")
+	if r := pinggu(t, "", "user", "add", "--db", real, "--login", "office", "--name", "办公室", "--role", "admin"); r.code != 0 {
+		t.Fatalf("user add: %+v", r)
+	}
+	sum := func(p string) string {
+		b, _ := os.ReadFile(p)
+		return fmt.Sprintf("%x", sha256.Sum256(b))
+	}
+	before := sum(real)
+
+	r := pinggu(t, "", "demo", "--db", real, "--addr", "127.0.0.1:0")
+	if r.code != 1 || !strings.Contains(r.err, "数据库 "+real+" 不是演示数据库") || !strings.Contains(r.err, "未作任何改动") {
+		t.Fatalf("demo --db on a real database: %+v", r)
+	}
+
+	// PINGGU_DB names the real database; the demo looks at its own file,
+	// here another database that is not a demo, and names that one.
+	work := t.TempDir()
+	t.Chdir(work)
+	if r := pinggu(t, "", "user", "add", "--db", "pinggu-demo.db", "--login", "someone", "--name", "某人", "--role", "admin"); r.code != 0 {
+		t.Fatalf("user add: %+v", r)
+	}
+	r = pingguEnv(t, map[string]string{"PINGGU_DB": real}, "", "demo", "--addr", "127.0.0.1:0")
+	if r.code != 1 || !strings.Contains(r.err, "数据库 pinggu-demo.db 不是演示数据库") || strings.Contains(r.err, real) {
+		t.Fatalf("demo with PINGGU_DB set: %+v", r)
+	}
+	if after := sum(real); after != before {
+		t.Errorf("the real database changed: %s → %s", before, after)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 
 	"pinggu/internal/demo"
@@ -11,11 +12,21 @@ const demoHelp = `Usage: pinggu demo [flags]
 Creates the demo city in its own SQLite file (pinggu-demo.db) the first time,
 reuses it afterwards, gives every demo account a new random password, prints
 the logins and serves the demo until interrupted. The demo holds the real
-divisions of 扬州市 with invented departments, units, branches and headcounts.`
+divisions of 扬州市 with invented departments, units, branches and headcounts.
+
+The demo never follows PINGGU_DB: it writes only its own file, or the
+database named by its own --db flag, and only when that database is empty or
+already a demo. Any other database is refused and left untouched.`
 
 func runDemo(e *env, args []string) error {
-	f, parse := addServeFlags(e, "demo", demoHelp, "pinggu-demo.db")
+	// --db without PINGGU_DB: the variable names the real database.
+	f, parse := addServeFlags(e, "demo", demoHelp, func(fs *flag.FlagSet) *string {
+		return fs.String("db", "pinggu-demo.db", "the demo's database: a SQLite file path or a postgres:// DSN, empty or a demo (PINGGU_DB is ignored)")
+	})
 	if err := parse(args); err != nil {
+		return err
+	}
+	if err := demo.Check(e.ctx, *f.db); err != nil {
 		return err
 	}
 	db, err := e.open(*f.db)

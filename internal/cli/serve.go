@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -23,10 +24,10 @@ type serveFlags struct {
 	secure                       *bool
 }
 
-func addServeFlags(e *env, name, help, defDB string) (*serveFlags, func([]string) error) {
+func addServeFlags(e *env, name, help string, db func(*flag.FlagSet) *string) (*serveFlags, func([]string) error) {
 	fs := newFlags(e, name, help)
 	f := &serveFlags{
-		db:      dbFlag(e, fs, defDB),
+		db:      db(fs),
 		addr:    fs.String("addr", "127.0.0.1:8080", "address to listen on"),
 		cert:    fs.String("tls-cert", "", "TLS certificate file (serve HTTPS)"),
 		key:     fs.String("tls-key", "", "TLS key file"),
@@ -37,7 +38,7 @@ func addServeFlags(e *env, name, help, defDB string) (*serveFlags, func([]string
 }
 
 func runServe(e *env, args []string) error {
-	f, parse := addServeFlags(e, "serve", serveHelp, "pinggu.db")
+	f, parse := addServeFlags(e, "serve", serveHelp, func(fs *flag.FlagSet) *string { return dbFlag(e, fs, "pinggu.db") })
 	if err := parse(args); err != nil {
 		return err
 	}

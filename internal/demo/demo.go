@@ -186,15 +186,52 @@ var accounts = []struct {
 	{"lingdao", "市领导（只读）", pinggu.RoleViewer, nil, "全市（只读）"},
 }
 
-const seededKey = "demo.seeded"
+// seededKey marks a database whose demo city is complete; demoKey marks
+// one claimed by the demo while it was still empty.
+const (
+	seededKey = "demo.seeded"
+	demoKey   = "demo.database"
+)
+
+// Check refuses, before anything is opened for writing, a database at dsn
+// that is neither blank nor a demo: the check Seed repeats inside its
+// transaction, made here too because opening a database migrates it.
+func Check(ctx context.Context, dsn string) error {
+	c, err := store.Inspect(ctx, dsn)
+	if err != nil {
+		return pinggu.Internal(err)
+	}
+	if c.Blank || c.Settings[seededKey] != "" || c.Settings[demoKey] != "" {
+		return nil
+	}
+	return pinggu.Errorf(pinggu.EConflict, "demo.not_demo_db", "DB", dsn)
+}
 
 // Seed fills an empty database with the demo city, once; later calls keep
 // the data. Either way every demo account gets a new random password, which
-// is returned for printing.
+// is returned for printing. A database that is neither empty nor a demo is
+// refused and left untouched: the demo's accounts, with their printed
+// passwords, must never land in a real installation.
 func Seed(ctx context.Context, db *store.DB) ([]Account, error) {
 	actor := store.Actor{Login: "demo"}
 	var seeded string
-	if err := db.View(ctx, func(tx *store.Tx) (err error) { seeded, err = tx.Setting(ctx, seededKey); return }); err != nil {
+	if err := db.Update(ctx, actor, func(tx *store.Tx) (err error) {
+		if seeded, err = tx.Setting(ctx, seededKey); err != nil || seeded != "" {
+			return err
+		}
+		claimed, err := tx.Setting(ctx, demoKey)
+		if err != nil || claimed != "" {
+			return err
+		}
+		empty, err := tx.Empty(ctx)
+		if err != nil {
+			return err
+		}
+		if !empty {
+			return pinggu.Errorf(pinggu.EConflict, "demo.not_empty")
+		}
+		return tx.SetSetting(ctx, demoKey, "1")
+	}); err != nil {
 		return nil, err
 	}
 	if seeded == "" {

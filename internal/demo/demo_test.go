@@ -2,6 +2,11 @@ package demo_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -115,4 +120,134 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 			t.Errorf("%s still accepts the old password", acc.Login)
 		}
 	}
+}
+
+// TestSeedRefusesARealDatabase: the demo's accounts, with their printed
+// passwords, must never land in a real installation. A database holding
+// anything of its own is refused before it is opened for writing (Check,
+// read-only) and again inside Seed's transaction, and is left as it was.
+func TestSeedRefusesARealDatabase(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { seedRefuses(t, e) })
+	}
+}
+
+func seedRefuses(t *testing.T, e storetest.Engine) {
+	ctx := context.Background()
+	dsn := e.DSN(t)
+	if err := demo.Check(ctx, dsn); err != nil {
+		t.Fatalf("a fresh database is blank: %v", err)
+	}
+	db, err := store.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	{
+		admin := &pinggu.User{Login: "office", Name: "办公室", Role: pinggu.RoleAdmin}
+		if err := auth.CreateUser(ctx, db, store.Actor{Login: "setup"}, admin, "a long password 1", pinggu.DefaultPasswordPolicy); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Check(ctx, dsn); pinggu.ErrorCodeOf(err) != pinggu.EConflict {
+			t.Errorf("Check on a database with an account: %v, want a conflict", err)
+		}
+		_, err := demo.Seed(ctx, db)
+		if pinggu.ErrorCodeOf(err) != pinggu.EConflict {
+			t.Fatalf("seed into a real database: %v, want a conflict", err)
+		}
+		var users []pinggu.User
+		var counts []store.UnitCount
+		var marker string
+		db.View(ctx, func(tx *store.Tx) (err error) {
+			users, _ = tx.Users(ctx)
+			counts, _ = tx.UnitCounts(ctx)
+			marker, err = tx.Setting(ctx, "demo.database")
+			return
+		})
+		units := 0
+		for _, c := range counts {
+			units += c.Units
+		}
+		if len(users) != 1 || units != 0 || marker != "" {
+			t.Errorf("after the refusal: %d users, %d units, marker %q; want the database unchanged", len(users), units, marker)
+		}
+	}
+}
+
+func TestCheckReadsWithoutWriting(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+
+	// A path that does not exist is blank, and Check does not create it.
+	absent := filepath.Join(dir, "new.db")
+	if err := demo.Check(ctx, absent); err != nil {
+		t.Fatalf("absent file: %v", err)
+	}
+	if _, err := os.Stat(absent); !os.IsNotExist(err) {
+		t.Errorf("Check created %s", absent)
+	}
+
+	// A real database: refused by name, its bytes unchanged.
+	real := filepath.Join(dir, "real.db")
+	db, err := store.Open(ctx, real, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &pinggu.User{Login: "office", Name: "办公室", Role: pinggu.RoleAdmin}
+	if err := auth.CreateUser(ctx, db, store.Actor{Login: "setup"}, u, "a long password 1", pinggu.DefaultPasswordPolicy); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before := fileSums(t, real)
+	err = demo.Check(ctx, real)
+	if pinggu.ErrorCodeOf(err) != pinggu.EConflict || pinggu.AsError(err).Args["DB"] != real {
+		t.Errorf("real database: %v, want a conflict naming %s", err, real)
+	}
+	if after := fileSums(t, real); after != before {
+		t.Errorf("Check changed the files:\n%s\n%s", before, after)
+	}
+
+	// Another program's SQLite file is not blank either.
+	other := filepath.Join(dir, "other.db")
+	sqldb, err := sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqldb.Exec("CREATE TABLE accounts (id INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	sqldb.Close()
+	if err := demo.Check(ctx, other); pinggu.ErrorCodeOf(err) != pinggu.EConflict {
+		t.Errorf("another program's database: %v, want a conflict", err)
+	}
+
+	// A migrated but empty pinggu database is blank.
+	empty := filepath.Join(dir, "empty.db")
+	db, err = store.Open(ctx, empty, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := demo.Check(ctx, empty); err != nil {
+		t.Errorf("empty pinggu database: %v", err)
+	}
+}
+
+// fileSums hashes a SQLite database and its WAL, if any. A read-only
+// connection may leave an empty WAL file behind (SQLite makes one to read
+// in WAL mode); an empty one holds nothing and is not counted.
+func fileSums(t *testing.T, path string) string {
+	t.Helper()
+	var out string
+	for _, p := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(p)
+		if os.IsNotExist(err) || (err == nil && len(b) == 0 && p != path) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out += fmt.Sprintf("%s %x\n", filepath.Base(p), sha256.Sum256(b))
+	}
+	return out
 }

@@ -27,3 +27,14 @@ func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// Empty reports whether the database holds no unit, account or campaign:
+// what a freshly migrated database looks like.
+func (tx *Tx) Empty(ctx context.Context) (bool, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM campaigns)`).Scan(&n)
+	if err != nil {
+		return false, pinggu.Internal(err)
+	}
+	return n == 0, nil
+}
