@@ -98,6 +98,12 @@ type Rate struct {
 	// Lo and Hi bound the Wilson interval; a census has none.
 	Lo, Hi float64
 	Census bool
+	// DF is the design's degrees of freedom and T its t_{0.975, DF}
+	// (design estimates only). NoInterval: DF < 1, so the rate is shown
+	// without an interval, and the reason with it.
+	DF         int
+	T          float64
+	NoInterval bool
 	// Suppressed: fewer than MinRespondents answers, so nothing of this
 	// rate may be shown.
 	Suppressed bool
@@ -105,7 +111,7 @@ type Rate struct {
 
 // HasInterval reports whether the rate carries an interval: it is shown
 // and not a census.
-func (r Rate) HasInterval() bool { return !r.Suppressed && !r.Census && r.N > 0 }
+func (r Rate) HasInterval() bool { return !r.Suppressed && !r.Census && !r.NoInterval && r.N > 0 }
 
 // UnitRate is S4's per-unit estimate: x favorable of n answers, a simple
 // random sample without replacement from a roster of pop (0: unknown, no
