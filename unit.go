@@ -107,6 +107,15 @@ type Unit struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
+// ElementID is the unit's id in a sampling frame and a draw record: its
+// code, or for a branch without one, "<parent code>/<name>".
+func (u Unit) ElementID() string {
+	if u.Code != "" {
+		return u.Code
+	}
+	return u.ParentCode + "/" + u.Name
+}
+
 const (
 	MaxUnitName   = 100
 	MaxUnitCode   = 32

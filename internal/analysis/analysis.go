@@ -88,6 +88,10 @@ func (t Tally) Mean(scores []int) (float64, bool) {
 // Rate is a favorable rate with its uncertainty.
 type Rate struct {
 	X, N int // favorable answers and answers (不了解 left out)
+	// Respondents who gave the answers (a dimension's respondents answer
+	// several items); a design estimate is suppressed below
+	// MinRespondents of them.
+	Respondents int
 	// Pop is the population the sample was drawn from (the roster's
 	// size, or the sum of the strata's), 0 when unknown or unbounded.
 	Pop int

@@ -36,16 +36,20 @@ type Moments struct {
 }
 
 // Add adds one respondent's rows: a answered rows whose values sum to y.
-func (m *Moments) Add(a, y int64) {
-	if a == 0 {
+func (m *Moments) Add(a, y int64) { m.AddN(a, y, 1) }
+
+// AddN adds k respondents whose rows are alike: a rows each, summing to y.
+func (m *Moments) AddN(a, y int64, k int) {
+	if a == 0 || k == 0 {
 		return
 	}
-	m.N++
-	m.A += a
-	m.Y += y
-	m.AA += a * a
-	m.AY += a * y
-	m.YY += y * y
+	n := int64(k)
+	m.N += k
+	m.A += n * a
+	m.Y += n * y
+	m.AA += n * a * a
+	m.AY += n * a * y
+	m.YY += n * y * y
 }
 
 // Merge adds o's respondents to m.
@@ -76,9 +80,11 @@ type Estimate struct {
 	// Census: every stratum fully drawn and every roster fully answered.
 	Census bool
 	// Respondents and Answers count the domain's respondents and answer
-	// rows; Units the drawn units with at least one answer.
+	// rows, Sum the rows' values unweighted (favorable answers, say);
+	// Units the drawn units with at least one answer.
 	Respondents int
 	Answers     int64
+	Sum         int64
 	Units       int
 }
 
@@ -110,6 +116,7 @@ func Design(strata []Stratum1, clusters []Cluster) Estimate {
 		swy += w * float64(c.M.Y)
 		e.Respondents += c.M.N
 		e.Answers += c.M.A
+		e.Sum += c.M.Y
 		e.Units++
 	}
 	if sw == 0 {
@@ -195,14 +202,14 @@ func Design(strata []Stratum1, clusters []Cluster) Estimate {
 	return e
 }
 
-// DesignRate is a favorable rate from a design estimate of y ∈ {0, 1}:
+// DesignRate is a favorable rate from a design estimate of y ∈ {0, 1}
+// over a domain whose rosters hold pop people:
 // the Wilson interval on n_eff = p(1 − p)/v with t_{0.975, df}. When v is
 // 0 and the domain is not a census, n_eff is the domain's respondents,
 // times (N − 1)/(N − n) for a single object of roster N (S4). With
 // df < 1 there is no interval.
 func DesignRate(e Estimate, single bool, pop int) Rate {
-	r := Rate{N: e.Respondents, P: e.Value, Var: e.Var, DF: e.DF, Census: e.Census}
-	r.X = int(math.Round(e.Value * float64(e.Respondents)))
+	r := Rate{X: int(e.Sum), N: int(e.Answers), Respondents: e.Respondents, Pop: pop, P: e.Value, Var: e.Var, DF: e.DF, Census: e.Census}
 	r.Suppressed = e.Respondents < MinRespondents
 	if e.Respondents == 0 {
 		return r

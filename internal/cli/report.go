@@ -114,8 +114,15 @@ func isTerminal(w any) bool {
 
 func checkTallies(e *env, db *store.DB, c *pinggu.Campaign) error {
 	var stored, raw []store.TallyRow
+	var storedProfiles, rawProfiles []store.ProfileRow
 	err := db.View(e.ctx, func(tx *store.Tx) (err error) {
 		if stored, err = tx.Tallies(e.ctx, c.ID); err != nil {
+			return err
+		}
+		if storedProfiles, err = tx.Profiles(e.ctx, c.ID); err != nil {
+			return err
+		}
+		if rawProfiles, err = tx.RecomputeProfiles(e.ctx, c.ID); err != nil {
 			return err
 		}
 		raw, err = tx.RecomputeTallies(e.ctx, c.ID)
@@ -124,7 +131,7 @@ func checkTallies(e *env, db *store.DB, c *pinggu.Campaign) error {
 	if err != nil {
 		return err
 	}
-	if !slices.Equal(stored, raw) {
+	if !slices.Equal(stored, raw) || !slices.Equal(storedProfiles, rawProfiles) {
 		fmt.Fprintln(e.stdout, e.l.T("report.tallies_differ", "Stored", len(stored), "Raw", len(raw)))
 		return ExitError{1}
 	}

@@ -18,14 +18,8 @@ import (
 // Kind of a unit draw in the draws table.
 const KindUnits = "units"
 
-// ElementID is a unit's id in a frame: its code, or for a branch without
-// one, "<parent code>/<name>".
-func ElementID(u pinggu.Unit) string {
-	if u.Code != "" {
-		return u.Code
-	}
-	return u.ParentCode + "/" + u.Name
-}
+// ElementID is a unit's id in a frame (pinggu.Unit.ElementID).
+func ElementID(u pinggu.Unit) string { return u.ElementID() }
 
 // BuildFrames makes the frames of a campaign from the registry: per county,
 // the strata "<county>/county_dept", "<county>/township" and

@@ -15,7 +15,6 @@ import (
 
 	"pinggu"
 	"pinggu/internal/analysis"
-	"pinggu/internal/draw"
 	"pinggu/internal/store"
 )
 
@@ -31,7 +30,14 @@ type Input struct {
 	// meeting, say), the codes are the sample the response rate is of.
 	Codes   map[int64]int
 	Tallies []store.TallyRow
-	Grades  []pinggu.Grade
+	// Profiles give each object's respondents to each dimension (S4 v2
+	// pools a respondent's answers to a dimension's items).
+	Profiles []store.ProfileRow
+	// UnitStratum and Strata are the unit draw's design: the stratum of
+	// each drawn unit (by element id), each stratum's size and rule.
+	UnitStratum map[string]string
+	Strata      map[string]store.UnitStratum
+	Grades      []pinggu.Grade
 }
 
 // Load reads a campaign's input.
@@ -71,6 +77,12 @@ func Load(ctx context.Context, tx *store.Tx, c *pinggu.Campaign) (*Input, error)
 	if in.Tallies, err = tx.Tallies(ctx, c.ID); err != nil {
 		return nil, err
 	}
+	if in.Profiles, err = tx.Profiles(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if in.UnitStratum, in.Strata, err = tx.UnitStrata(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	if in.Grades, err = tx.Grades(ctx, c.ID, 0); err != nil {
 		return nil, err
 	}
@@ -103,6 +115,9 @@ type Object struct {
 	Overall    Stat
 	Items      map[string]*Stat // by item code
 	Dimensions map[string]*Stat // by dimension code
+	// samples: the design's moments of each question (item code,
+	// dimension code, pinggu.OverallCode).
+	samples map[string]*sample
 }
 
 // Area is the subject of one report: a county over the objects drawn in
@@ -184,13 +199,14 @@ func Compute(in *Input) *City {
 			return o
 		}
 		u := byID[id]
-		o := &Object{Unit: u, Framework: in.Frameworks[u.Kind], Pop: in.Rosters[id], Sample: max(in.Samples[draw.ElementID(u)], in.Codes[id]),
-			Categories: map[string]int{}, Items: map[string]*Stat{}, Dimensions: map[string]*Stat{}, Overall: Stat{Tally: analysis.NewTally(levels)}}
+		o := &Object{Unit: u, Framework: in.Frameworks[u.Kind], Pop: in.Rosters[id], Sample: max(in.Samples[u.ElementID()], in.Codes[id]),
+			Categories: map[string]int{}, Items: map[string]*Stat{}, Dimensions: map[string]*Stat{}, Overall: Stat{Tally: analysis.NewTally(levels)},
+			samples: map[string]*sample{}}
 		objects[id] = o
 		return o
 	}
 	for _, u := range in.Units {
-		if in.Samples[draw.ElementID(u)] > 0 {
+		if in.Samples[u.ElementID()] > 0 {
 			object(u.ID)
 		}
 	}
@@ -215,32 +231,49 @@ func Compute(in *Input) *City {
 	for i, l := range scale.Levels {
 		scores[i] = l.Score
 	}
+	for _, p := range in.Profiles {
+		o := objects[p.Unit]
+		if o == nil {
+			continue
+		}
+		counts, err := p.Counts()
+		if err != nil || len(counts) != levels {
+			continue // a profile of another scale cannot be stored; it is not counted
+		}
+		sm := o.samples[p.Dimension]
+		if sm == nil {
+			sm = &sample{}
+			o.samples[p.Dimension] = sm
+		}
+		sm.addProfile(counts, p.N, scores)
+	}
+	d := &design{of: in.UnitStratum, strata: in.Strata}
 	for _, o := range objects {
-		o.Overall = stat(o.Overall.Tally, []one{{o.Overall.Tally, o.Pop}}, 1, scores)
+		o.addSample(pinggu.OverallCode, o.Overall.Tally, scores)
+		o.Overall = d.estimate([]*Object{o}, true, pinggu.OverallCode, o.Overall.Tally)
 		if o.Framework == nil {
 			continue
 		}
-		for _, d := range o.Framework.Dimensions {
-			if d.Retired {
+		for _, dm := range o.Framework.Dimensions {
+			if dm.Retired {
 				continue
 			}
 			dim := analysis.NewTally(levels)
-			n := 0
-			for _, it := range d.Items {
+			for _, it := range dm.Items {
 				if it.Retired {
 					continue
 				}
-				n++
 				st := o.Items[it.Code]
 				if st == nil {
 					st = &Stat{Tally: analysis.NewTally(levels)}
 				}
-				*st = stat(st.Tally, []one{{st.Tally, o.Pop}}, 1, scores)
+				o.addSample(it.Code, st.Tally, scores)
+				*st = d.estimate([]*Object{o}, true, it.Code, st.Tally)
 				o.Items[it.Code] = st
 				dim.Merge(st.Tally)
 			}
-			s := stat(dim, []one{{dim, o.Pop}}, n, scores)
-			o.Dimensions[d.Code] = &s
+			s := d.estimate([]*Object{o}, true, dm.Code, dim)
+			o.Dimensions[dm.Code] = &s
 		}
 	}
 	// Areas: each object belongs to the nearest county or municipal unit at
@@ -268,7 +301,7 @@ func Compute(in *Input) *City {
 	var all []*Object
 	for _, a := range areas {
 		slices.SortFunc(a.Objects, func(x, y *Object) int { return compareUnits(x.Unit, y.Unit) })
-		a.finish(in, scores, levels)
+		a.finish(in, d, levels)
 		all = append(all, a.Objects...)
 		city.Areas = append(city.Areas, a)
 	}
@@ -276,8 +309,8 @@ func Compute(in *Input) *City {
 		return cmp.Or(cmp.Compare(kindOrder(x.Unit.Kind), kindOrder(y.Unit.Kind)), compareUnits(x.Unit, y.Unit))
 	})
 	slices.SortFunc(all, func(x, y *Object) int { return compareUnits(x.Unit, y.Unit) })
-	city.Overall = overallOf(all, scores, levels)
-	city.Parts = parts(in, all, scores, levels)
+	city.Overall = overallOf(d, all, false, levels)
+	city.Parts = parts(d, all, false, levels)
 	for _, o := range all {
 		city.Pop += o.Pop
 		city.Sample += o.Sample
@@ -308,7 +341,7 @@ func Compute(in *Input) *City {
 }
 
 // finish computes an area's results from its objects.
-func (a *Area) finish(in *Input, scores []int, levels int) {
+func (a *Area) finish(in *Input, d *design, levels int) {
 	a.Categories = map[string]int{}
 	for _, o := range a.Objects {
 		a.Pop += o.Pop
@@ -326,8 +359,11 @@ func (a *Area) finish(in *Input, scores []int, levels int) {
 			a.Minimum = min(a.Minimum, p)
 		}
 	}
-	a.Overall = overallOf(a.Objects, scores, levels)
-	a.Parts = parts(in, a.Objects, scores, levels)
+	// A municipal unit is one object, its own population; a county is the
+	// two-stage design over the units drawn in it.
+	single := a.Unit.Kind == pinggu.KindMunicipalUnit
+	a.Overall = overallOf(d, a.Objects, single, levels)
+	a.Parts = parts(d, a.Objects, single, levels)
 	// S5: the objects are listed beside the area's total, so a small one
 	// hides a sibling too.
 	ns := make([]int, len(a.Objects))
@@ -376,62 +412,25 @@ func (in *Input) checklist(a *Area) {
 	}
 }
 
-// one is a tally of one stratum with its population.
-type one struct {
-	t   analysis.Tally
-	pop int
+// addSample records an item's (or the overall rating's) answers as the
+// design's moments: each answer is one respondent's row.
+func (o *Object) addSample(q string, t analysis.Tally, scores []int) {
+	s := &sample{}
+	s.addTally(t, scores)
+	o.samples[q] = s
 }
 
-// stat makes the result of tally t, the sum of strata, on a question (or
-// a dimension of items questions): counts, the stratified favorable rate
-// and the mean score weighted the same way.
-func stat(t analysis.Tally, strata []one, items int, scores []int) Stat {
-	ss := make([]analysis.Stratum, len(strata))
-	for i, s := range strata {
-		ss[i] = analysis.Stratum{X: s.t.Favorable(), N: s.t.Answered(), Pop: s.pop}
-	}
-	st := Stat{Tally: t, Rate: analysis.Pooled(ss, items)}
-	st.Hidden = st.Rate.Suppressed
-	st.Mean = mean(t, strata, scores)
-	return st
-}
-
-// mean is Σ W_h·mean_h over the strata with answers, W_h = N_h/N; the
-// plain mean of all answers (t, their sum) when a population is unknown.
-func mean(t analysis.Tally, strata []one, scores []int) float64 {
-	pop, known := 0, true
-	for _, s := range strata {
-		if s.t.Answered() > 0 {
-			pop += s.pop
-			known = known && s.pop > 0
-		}
-	}
-	if !known || pop == 0 {
-		m, _ := t.Mean(scores)
-		return m
-	}
-	sum := 0.0
-	for _, s := range strata {
-		if m, ok := s.t.Mean(scores); ok {
-			sum += float64(s.pop) / float64(pop) * m
-		}
-	}
-	return sum
-}
-
-func overallOf(objects []*Object, scores []int, levels int) Stat {
+func overallOf(d *design, objects []*Object, single bool, levels int) Stat {
 	t := analysis.NewTally(levels)
-	var strata []one
 	for _, o := range objects {
 		t.Merge(o.Overall.Tally)
-		strata = append(strata, one{o.Overall.Tally, o.Pop})
 	}
-	return stat(t, strata, 1, scores)
+	return d.estimate(objects, single, pinggu.OverallCode, t)
 }
 
-// parts groups objects by framework and stratifies each item and
-// dimension over the objects of that framework.
-func parts(in *Input, objects []*Object, scores []int, levels int) []*Part {
+// parts groups objects by framework and estimates each item and dimension
+// over the objects of that framework.
+func parts(d *design, objects []*Object, single bool, levels int) []*Part {
 	var out []*Part
 	for _, aud := range []pinggu.Audience{pinggu.AudienceLeadership, pinggu.AudienceBranch} {
 		var p *Part
@@ -447,35 +446,25 @@ func parts(in *Input, objects []*Object, scores []int, levels int) []*Part {
 		if p == nil {
 			continue
 		}
-		for _, d := range p.Framework.Dimensions {
-			if d.Retired {
+		for _, dm := range p.Framework.Dimensions {
+			if dm.Retired {
 				continue
 			}
 			dimT := analysis.NewTally(levels)
-			var dimS []one
-			n := 0
-			for _, o := range p.Objects {
-				dimS = append(dimS, one{analysis.NewTally(levels), o.Pop})
-			}
-			for _, it := range d.Items {
+			for _, it := range dm.Items {
 				if it.Retired {
 					continue
 				}
-				n++
 				t := analysis.NewTally(levels)
-				var strata []one
-				for i, o := range p.Objects {
-					ot := o.Items[it.Code].Tally
-					t.Merge(ot)
-					strata = append(strata, one{ot, o.Pop})
-					dimS[i].t.Merge(ot)
+				for _, o := range p.Objects {
+					t.Merge(o.Items[it.Code].Tally)
 				}
-				s := stat(t, strata, 1, scores)
+				s := d.estimate(p.Objects, single, it.Code, t)
 				p.Items[it.Code] = &s
 				dimT.Merge(t)
 			}
-			s := stat(dimT, dimS, n, scores)
-			p.Dimensions[d.Code] = &s
+			s := d.estimate(p.Objects, single, dm.Code, dimT)
+			p.Dimensions[dm.Code] = &s
 		}
 		out = append(out, p)
 	}

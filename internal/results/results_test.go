@@ -56,7 +56,42 @@ func testInput() *Input {
 	add(3, "I2", 5, 10, 10, 5, 0)
 	add(4, "I1", 10, 6, 2, 2, 0)
 	add(4, "I2", 8, 8, 2, 2, 0)
+	// 东关's 30 respondents to D1 (I1 and I2) by their count of each
+	// level; they add up to the items' tallies above.
+	for _, p := range []struct {
+		profile string
+		n       int
+	}{{"1,0,0,0", 2}, {"2,0,0,0", 3}, {"1,1,0,0", 7}, {"0,2,0,0", 3}, {"0,1,1,0", 7}, {"0,0,2,0", 3}, {"0,0,1,1", 1}, {"0,0,0,2", 4}} {
+		in.Profiles = append(in.Profiles, store.ProfileRow{ProfileKey: store.ProfileKey{Unit: 3, Dimension: "D1", Profile: p.profile}, N: p.n})
+	}
+	// The unit draw: 3 of 广陵区's 10 townships; the municipal units are
+	// a certainty stratum.
+	in.UnitStratum = map[string]string{"321002001": "321002/township", "321002002": "321002/township", "321002003": "321002/township", "M001": "3210/municipal_unit"}
+	in.Strata = map[string]store.UnitStratum{"321002/township": {Pop: 10}, "3210/municipal_unit": {Pop: 1, Certainty: true}}
 	return in
+}
+
+// design builds the S4 design of the test city by hand for question q:
+// the townships in one stratum of 10, the municipal unit certain.
+func handDesign(xs [][2]int, pops []int, municipal bool) analysis.Estimate {
+	strata := []analysis.Stratum1{{Pop: 10}, {Pop: 1, Certainty: true}}
+	var cl []analysis.Cluster
+	for i, x := range xs {
+		var m analysis.Moments
+		for j := 0; j < x[1]; j++ {
+			y := int64(0)
+			if j < x[0] {
+				y = 1
+			}
+			m.Add(1, y)
+		}
+		h := 0
+		if municipal && i == len(xs)-1 {
+			h = 1
+		}
+		cl = append(cl, analysis.Cluster{Stratum: h, Pop: pops[i], M: m})
+	}
+	return analysis.Design(strata, cl)
 }
 
 func TestCompute(t *testing.T) {
@@ -66,13 +101,14 @@ func TestCompute(t *testing.T) {
 	}
 	gl, hj, m := city.Areas[0], city.Areas[1], city.Areas[2]
 
-	// 广陵区 over its three townships, W = 100/190, 50/190, 40/190:
+	// 广陵区 over its three townships, one stratum (M/m = 10/3 cancels):
 	// p = (100·20/30 + 50·16/20 + 40·2/3)/190 = 133.333…/190 = 0.701754…
-	if r := gl.Overall.Rate; math.Abs(r.P-133.33333333333334/190) > 1e-12 || r.X != 38 || r.N != 53 || r.Pop != 190 {
+	if r := gl.Overall.Rate; math.Abs(r.P-133.33333333333334/190) > 1e-12 || r.X != 38 || r.N != 53 || r.Respondents != 53 || r.Pop != 190 {
 		t.Errorf("county rate %+v", r)
 	}
-	want := analysis.Stratified([]analysis.Stratum{{X: 20, N: 30, Pop: 100}, {X: 16, N: 20, Pop: 50}, {X: 2, N: 3, Pop: 40}})
-	if gl.Overall.Rate != want {
+	// Three drawn townships give 2 design degrees of freedom.
+	want := analysis.DesignRate(handDesign([][2]int{{20, 30}, {16, 20}, {2, 3}}, []int{100, 50, 40}, false), false, 190)
+	if gl.Overall.Rate != want || want.DF != 2 {
 		t.Errorf("county rate %+v, want %+v", gl.Overall.Rate, want)
 	}
 	// Weighted mean score: 东关 (1000+800+300+200)/30 = 76.667, 文峰
@@ -95,12 +131,19 @@ func TestCompute(t *testing.T) {
 	if it := o.Items["I1"]; it.Rate.X != 20 || it.Rate.N != 28 || it.Tally.Unknown != 2 {
 		t.Errorf("东关 I1 %+v", it.Rate)
 	}
-	if got, want := gl.Parts[0].Items["I1"].Rate, analysis.Stratified([]analysis.Stratum{{X: 20, N: 28, Pop: 100}, {X: 16, N: 20, Pop: 50}, {Pop: 40}}); got != want {
+	if got, want := gl.Parts[0].Items["I1"].Rate, analysis.DesignRate(handDesign([][2]int{{20, 28}, {16, 20}, {0, 0}}, []int{100, 50, 40}, false), false, 190); got != want || got.DF != 1 {
 		t.Errorf("county I1 %+v, want %+v", got, want)
 	}
-	// The dimension pools I1 and I2 (I3 is retired) over two items.
-	if got, want := o.Dimensions["D1"].Rate, analysis.Pooled([]analysis.Stratum{{X: 35, N: 58, Pop: 100}}, 2); got != want {
-		t.Errorf("东关 D1 %+v, want %+v", got, want)
+	// The dimension pools I1 and I2 (I3 is retired) per respondent: 35 of
+	// 58 answers favorable; v = (1 − 30/100)·30/29·Σ_j (f_j − p·a_j)²/58²,
+	// the respondents' sums from the profiles.
+	p := 35.0 / 58
+	sq := 0.0
+	for _, r := range []struct{ a, f, n float64 }{{1, 1, 2}, {2, 2, 3}, {2, 2, 7}, {2, 2, 3}, {2, 1, 7}, {2, 0, 3}, {2, 0, 1}, {2, 0, 4}} {
+		sq += r.n * (r.f - p*r.a) * (r.f - p*r.a)
+	}
+	if d := o.Dimensions["D1"].Rate; math.Abs(d.P-p) > 1e-15 || math.Abs(d.Var-0.7*30/29*sq/(58*58)) > 1e-15 || d.DF != 29 || d.Respondents != 30 {
+		t.Errorf("东关 D1 %+v, want p %v, v %v", d, p, 0.7*30/29*sq/(58*58))
 	}
 	// The municipal unit answered in full: a census, no interval; its
 	// minimum is its roster of 20.
@@ -111,8 +154,12 @@ func TestCompute(t *testing.T) {
 	if hj.Responses != 0 || hj.Overall.Shown() || hj.HasDiff || hj.Rank.Best != 0 {
 		t.Errorf("empty county %+v", hj)
 	}
-	// The city over all four objects; the differences are from it.
-	if want := analysis.Stratified([]analysis.Stratum{{X: 20, N: 30, Pop: 100}, {X: 16, N: 20, Pop: 50}, {X: 2, N: 3, Pop: 40}, {X: 18, N: 20, Pop: 20}}); city.Overall.Rate != want {
+	// The city: the townships weigh M/m = 10/3 each, the municipal unit 1:
+	// p = (10/3·133.333… + 20·18/20)/(10/3·190 + 20).
+	if p := (10.0/3*(133.33333333333334) + 18) / (10.0/3*190 + 20); math.Abs(city.Overall.Rate.P-p) > 1e-12 {
+		t.Errorf("city p %v, want %v", city.Overall.Rate.P, p)
+	}
+	if want := analysis.DesignRate(handDesign([][2]int{{20, 30}, {16, 20}, {2, 3}, {18, 20}}, []int{100, 50, 40, 20}, true), false, 210); city.Overall.Rate != want || want.DF != 2+19 {
 		t.Errorf("city %+v, want %+v", city.Overall.Rate, want)
 	}
 	if !gl.HasDiff || math.Abs(gl.Diff-(gl.Overall.Rate.P-city.Overall.Rate.P)) > 1e-15 {

@@ -210,6 +210,53 @@ func (tx *Tx) SampledUnits(ctx context.Context, campaign int64) (map[string]bool
 	return out, rows.Err()
 }
 
+// UnitStratum is a stage-1 stratum of a campaign's unit draw: its frame
+// size M_h and whether it took every unit (a certainty stratum).
+type UnitStratum struct {
+	Pop       int
+	Certainty bool
+}
+
+// UnitStrata returns, for a campaign's unit draw, the stratum of every
+// drawn unit (by element id: selected, released or replaced) and each
+// stratum's frame size and rule: the stage-1 design of S4.
+func (tx *Tx) UnitStrata(ctx context.Context, campaign int64) (map[string]string, map[string]UnitStratum, error) {
+	rows, err := tx.query(ctx, `SELECT s.stratum, s.n, s.rule FROM draw_strata s JOIN draws d ON d.id = s.draw_id
+		WHERE d.campaign_id = $1 AND d.kind = 'units'`, campaign)
+	if err != nil {
+		return nil, nil, err
+	}
+	strata := map[string]UnitStratum{}
+	for rows.Next() {
+		var label, rule string
+		var n int
+		if err := rows.Scan(&label, &n, &rule); err != nil {
+			rows.Close()
+			return nil, nil, pinggu.Internal(err)
+		}
+		strata[label] = UnitStratum{Pop: n, Certainty: rule == "all"}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, pinggu.Internal(err)
+	}
+	rows, err = tx.query(ctx, `SELECT e.element_id, e.stratum FROM draw_entries e JOIN draws d ON d.id = e.draw_id
+		WHERE d.campaign_id = $1 AND d.kind = 'units' AND e.status <> 'queued'`, campaign)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	of := map[string]string{}
+	for rows.Next() {
+		var id, label string
+		if err := rows.Scan(&id, &label); err != nil {
+			return nil, nil, pinggu.Internal(err)
+		}
+		of[id] = label
+	}
+	return of, strata, rows.Err()
+}
+
 // NonResponseReasons are the protocol's reasons (SAMPLING.md S3a) for
 // which a drawn person may be replaced.
 var NonResponseReasons = []string{"no_answer_3_attempts", "refused", "ineligible_left", "ineligible_duplicate", "ineligible_deceased", "other"}

@@ -27,6 +27,7 @@ func TestTalliesEqualRecompute(t *testing.T) {
 		c := newCampaign(t, db, "2026")
 		rng := rand.New(rand.NewPCG(7, 11))
 		want := map[store.TallyKey]int{}
+		wantProfiles := map[store.ProfileKey]int{}
 		const n = 437
 		for i := range n {
 			u := units[rng.IntN(len(units))]
@@ -39,6 +40,19 @@ func TestTalliesEqualRecompute(t *testing.T) {
 			}
 			r.Overall = rng.IntN(4)
 			want[store.TallyKey{Unit: u.ID, Category: cat, Question: pinggu.OverallCode, Level: r.Overall}]++
+			// Profiles: per dimension of the built-in leadership framework
+			// (L1.1 and L1.2 in L1, L2.1 in L2), the count of each level.
+			for _, dim := range []string{"L1", "L2"} {
+				var c [4]int
+				for q, a := range r.Answers {
+					if strings.HasPrefix(q, dim+".") && a >= 0 {
+						c[a]++
+					}
+				}
+				if c != [4]int{} {
+					wantProfiles[store.ProfileKey{Unit: u.ID, Dimension: dim, Profile: fmt.Sprintf("%d,%d,%d,%d", c[0], c[1], c[2], c[3])}]++
+				}
+			}
 			hash := fmt.Sprintf("h%04d", i)
 			err := db.Update(ctx, cli, func(tx *store.Tx) error {
 				if err := tx.IssueCodes(ctx, c.ID, u.ID, cat, "b", []string{hash}); err != nil {
@@ -63,14 +77,31 @@ func TestTalliesEqualRecompute(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got, again []store.TallyRow
+		var profiles, profilesAgain []store.ProfileRow
 		db.View(ctx, func(tx *store.Tx) error {
 			var err error
 			if got, err = tx.Tallies(ctx, c.ID); err != nil {
 				return err
 			}
+			if profiles, err = tx.Profiles(ctx, c.ID); err != nil {
+				return err
+			}
+			if profilesAgain, err = tx.RecomputeProfiles(ctx, c.ID); err != nil {
+				return err
+			}
 			again, err = tx.RecomputeTallies(ctx, c.ID)
 			return err
 		})
+		profileMap := map[store.ProfileKey]int{}
+		for _, r := range profiles {
+			profileMap[r.ProfileKey] = r.N
+		}
+		if len(wantProfiles) < 20 || !reflect.DeepEqual(profileMap, wantProfiles) {
+			t.Errorf("profiles differ from the hand count: %d cells vs %d", len(profileMap), len(wantProfiles))
+		}
+		if !reflect.DeepEqual(profiles, profilesAgain) {
+			t.Errorf("profiles (%d cells) differ from the recompute (%d cells)", len(profiles), len(profilesAgain))
+		}
 		gotMap := map[store.TallyKey]int{}
 		for _, r := range got {
 			gotMap[r.TallyKey] = r.N

@@ -92,7 +92,12 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	if err := db.Update(ctx, Actor{Login: "system"}, func(tx *Tx) error { return tx.EnsureBuiltinFrameworks(ctx) }); err != nil {
+	if err := db.Update(ctx, Actor{Login: "system"}, func(tx *Tx) error {
+		if err := tx.EnsureBuiltinFrameworks(ctx); err != nil {
+			return err
+		}
+		return tx.backfillProfiles(ctx)
+	}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("built-in frameworks: %w", err)
 	}

@@ -38,16 +38,27 @@ func countAnswers(counts map[TallyKey]int, r *responseRow) error {
 	return nil
 }
 
-// addTallies adds the moved responses' answers to the tallies of campaign,
-// in the transaction that moves them.
+// addTallies adds the moved responses' answers to the tallies and the
+// answer profiles of their campaigns, in the transaction that moves them.
 func (tx *Tx) addTallies(ctx context.Context, moved []responseRow) error {
 	counts := map[int64]map[TallyKey]int{}
+	profiles := map[int64]map[ProfileKey]int{}
+	dims := newDimensionIndex(tx)
 	for i := range moved {
 		r := &moved[i]
 		if counts[r.campaign] == nil {
 			counts[r.campaign] = map[TallyKey]int{}
+			profiles[r.campaign] = map[ProfileKey]int{}
 		}
 		if err := countAnswers(counts[r.campaign], r); err != nil {
+			return err
+		}
+		if err := dims.countProfiles(ctx, profiles[r.campaign], r); err != nil {
+			return err
+		}
+	}
+	for campaign, cells := range profiles {
+		if err := tx.addProfiles(ctx, campaign, sortedProfiles(cells)); err != nil {
 			return err
 		}
 	}
