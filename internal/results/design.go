@@ -98,4 +98,3 @@ func (o *Object) population(n int) int {
 	}
 	return max(o.Sample, n)
 }
-
