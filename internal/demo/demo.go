@@ -474,11 +474,15 @@ var demoComments = []string{
 // answerAll answers nine in ten of a unit's codes the way respondents do
 // (submit the answers to the form the codes open), eight at a time, so that their
 // submits share commits as concurrent respondents' do. The answers are
-// drawn in order from the unit's own generator: the results do not depend
+// drawn in order from the unit's own generator (seeded by its frame id,
+// so no two units share one): the results do not depend
 // on which goroutine sends which.
 func answerAll(ctx context.Context, db *store.DB, u pinggu.Unit, codes []string) error {
-	rng := rand.New(rand.NewPCG(hashOf(u.Code), 11))
-	lean := 2 + int(hashOf(u.Code+"lean")%4) // 2..5: higher answers better
+	// Seeded by the unit's frame id, never its code alone: branches have
+	// no code and would share one stream.
+	id := u.ElementID()
+	rng := rand.New(rand.NewPCG(hashOf(id), 11))
+	lean := 2 + int(hashOf(id+"lean")%4) // 2..5: higher answers better
 	level := func() string {
 		x := rng.IntN(10)
 		switch {
