@@ -144,8 +144,7 @@ func Area(city *results.City, a *results.Area, rep *pinggu.Report, m Meta) *Docu
 	if m.UnitDraw != "" || m.RespDraw != "" {
 		d.p("抽样采用公开可验证的随机抽样（%s）：任何人可用公布的种子和名单复算抽样结果。", strings.Trim(m.UnitDraw+"；"+m.RespDraw, "；"))
 	}
-	d.p("统计口径：好评率为评价“%s”“%s”的人数占作答人数的比例，“%s”不计入分母；区间为95%%置信区间（Wilson 法，按有限总体校正，z = 1.959964）；县级结果按各单位名单人数加权分层估计；应答率为回收测评表占样本的比例，发放测评码多于抽取人数时以发放数为样本。不足%d人的结果不予显示。百分比按四舍五入保留一位小数。",
-		c.Settings.Scale.Levels[0].Label, c.Settings.Scale.Levels[1].Label, unknownLabel(c.Settings.Scale), analysis.MinRespondents)
+	d.p("评估结果按两阶段抽样加权计算，并给出95%%置信区间，计算方法见附件《%s》。", MethodTitle)
 	if a.Minimum > 0 {
 		if a.MinimumMet() {
 			d.p("受访人数%d人，达到不少于%d人的要求。", a.Responses, a.Minimum)
@@ -181,6 +180,7 @@ func Area(city *results.City, a *results.Area, rep *pinggu.Report, m Meta) *Docu
 		}
 		writeText(d, text)
 	}
+	methodAppendix(d, c.Settings.Scale)
 	return d
 }
 
@@ -266,6 +266,8 @@ func IntervalText(s *results.Stat) string {
 		return "—"
 	case s.Rate.Census:
 		return "全员参评"
+	case s.Rate.NoInterval:
+		return "单位过少，不计"
 	}
 	return strings.TrimSuffix(analysis.Percent(s.Rate.Lo), "%") + "–" + analysis.Percent(s.Rate.Hi)
 }
@@ -284,9 +286,12 @@ func overallText(d *Document, city *results.City, a *results.Area) {
 		return
 	}
 	s := fmt.Sprintf("%s总体好评率为%s", a.Unit.Name, RateText(o))
-	if o.Rate.Census {
+	switch {
+	case o.Rate.Census:
 		s += "（全员参评，无抽样误差）"
-	} else {
+	case o.Rate.NoInterval:
+		s += "（抽中并作答的单位过少，自由度不足，不计置信区间）"
+	default:
 		s += fmt.Sprintf("（95%%置信区间%s，有效样本量%.0f）", IntervalText(o), o.Rate.NEff)
 	}
 	s += fmt.Sprintf("，平均分%s。", meanOf(o))
@@ -328,7 +333,7 @@ func objectsTable(city *results.City, a *results.Area) Table {
 			{Text: analysis.PercentOf(o.Responses, o.Sample), Right: true}, {Text: RateText(&o.Overall), Right: true}, {Text: IntervalText(&o.Overall)}, {Text: meanOf(&o.Overall), Right: true}})
 	}
 	if len(a.Objects) > 1 {
-		t.Rows = append(t.Rows, []Cell{{Text: "合计（分层加权）", Span: 2, Bold: true}, num(a.Pop), num(a.Sample), num(a.Responses),
+		t.Rows = append(t.Rows, []Cell{{Text: "合计（加权）", Span: 2, Bold: true}, num(a.Pop), num(a.Sample), num(a.Responses),
 			{Text: analysis.PercentOf(a.Responses, a.Sample), Right: true}, {Text: RateText(&a.Overall), Right: true, Bold: true}, {Text: IntervalText(&a.Overall)}, {Text: meanOf(&a.Overall), Right: true}})
 	}
 	t.Rows = append(t.Rows, []Cell{{Text: "全市", Span: 2}, num(city.Pop), num(city.Sample), num(city.Responses),
@@ -590,7 +595,7 @@ func CitySummary(city *results.City, m Meta) *Document {
 	}
 	d.h1("二、总体评价")
 	if city.Overall.Shown() {
-		d.p("全市总体好评率为%s（95%%置信区间%s，按各评估对象名单人数分层加权估计），平均分%s。", RateText(&city.Overall), IntervalText(&city.Overall), meanOf(&city.Overall))
+		d.p("全市总体好评率为%s（95%%置信区间%s，按两阶段抽样加权估计），平均分%s。", RateText(&city.Overall), IntervalText(&city.Overall), meanOf(&city.Overall))
 	} else {
 		d.p("全市有效测评表不足%d份，暂无总体评价结果。", analysis.MinRespondents)
 	}
@@ -618,7 +623,7 @@ func CitySummary(city *results.City, m Meta) *Document {
 			ch.Lo, ch.Hi, ch.Highlight = append(ch.Lo, 100*lo), append(ch.Hi, 100*hi), append(ch.Highlight, false)
 		}
 	}
-	t.Rows = append(t.Rows, []Cell{{Text: "全市（分层加权）", Bold: true}, num(objects), num(city.Sample), num(city.Responses),
+	t.Rows = append(t.Rows, []Cell{{Text: "全市（加权）", Bold: true}, num(objects), num(city.Sample), num(city.Responses),
 		{Text: analysis.PercentOf(city.Responses, city.Sample), Right: true}, {Text: RateText(&city.Overall), Right: true, Bold: true}, {Text: IntervalText(&city.Overall)}, {Text: ""}, {Text: ""}})
 	t.Note = fmt.Sprintf("注：位次只在置信区间不重叠时区分，“2–5”表示可能位于第2至第5名之间。“*”表示不足%d人或可由合计推算出不足%d人的结果，不予显示。", analysis.MinRespondents, analysis.MinRespondents)
 	if city.Overall.Shown() {
@@ -632,11 +637,7 @@ func CitySummary(city *results.City, m Meta) *Document {
 		d.h2(fmt.Sprintf("（%s）%s测评指标", cn[i], AudienceName(part.Framework.Audience)))
 		d.add(itemsTable(city.Scale, part, nil))
 	}
-	d.h1("四、方法说明")
-	d.p("好评率为评价“%s”“%s”的人数占作答人数的比例，“%s”不计入分母。单个评估对象按其名单的不放回简单随机抽样估计：p = x/n，方差(1 − n/N)·p(1 − p)/(n − 1)。县市区和全市按各评估对象名单人数N_h分层加权：p = ΣW_h·p_h，W_h = N_h/N，方差ΣW_h²(1 − f_h)·p_h(1 − p_h)/(n_h − 1)。",
-		c.Settings.Scale.Levels[0].Label, c.Settings.Scale.Levels[1].Label, unknownLabel(c.Settings.Scale))
-	d.p("置信区间为Wilson得分区间，z = 1.959964，使用有效样本量n_eff = p(1 − p)/v；名单全员作答的视为普查，不计区间。指标方面的小计合并其各要点的作答，方差按每位受访者计一次。平均分按“%s”的分值计算。", scaleText(c.Settings.Scale))
-	d.p("应答率为回收的有效测评表占样本的比例；样本为抽取的受访者人数，发放测评码多于抽取人数时以发放数计。不足%d人的结果不在任何页面、导出或接口中显示；能由合计与其他单位推算出的结果一并不显示。位次只在置信区间不重叠时区分。百分比由整数计数按四舍五入保留一位小数。所有数字均可由原始测评数据按上述公式复算。", analysis.MinRespondents)
+	methodAppendix(d, c.Settings.Scale)
 	return d
 }
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"pinggu/internal/analysis"
+	"pinggu"
 	"pinggu/internal/results"
 )
 
@@ -31,7 +31,7 @@ func WriteXLSX(w io.Writer, city *results.City, only *results.Area) error {
 	x.objects(areas)
 	x.items(city, areas)
 	x.checklist(city, areas)
-	x.method()
+	x.method(city.Input.Campaign.Settings.Scale)
 	f.DeleteSheet("Sheet1")
 	f.SetActiveSheet(0)
 	_, err := f.WriteTo(w)
@@ -103,7 +103,7 @@ func (x *book) areas(city *results.City, areas []*results.Area) {
 		x.f.SetSheetRow(s, cell, &cells)
 		row++
 	}
-	cells := append([]any{"全市（分层加权）", "", "", city.Sample, city.Responses, ratio(city.Responses, city.Sample)}, x.rateCells(&city.Overall)...)
+	cells := append([]any{"全市（加权）", "", "", city.Sample, city.Responses, ratio(city.Responses, city.Sample)}, x.rateCells(&city.Overall)...)
 	cell, _ := excelize.CoordinatesToCellName(1, row)
 	x.f.SetSheetRow(s, cell, &cells)
 	x.f.SetCellStyle(s, "F2", fmt.Sprintf("F%d", row), x.pct)
@@ -217,18 +217,11 @@ func (x *book) checklist(city *results.City, areas []*results.Area) {
 	}
 }
 
-func (x *book) method() {
+func (x *book) method(scale pinggu.Scale) {
 	const s = "说明"
 	x.f.NewSheet(s)
 	x.f.SetColWidth(s, "A", "A", 120)
-	lines := []string{
-		"好评率 = 评价“好”“较好”的人数 ÷ 作答人数；“不了解”不计入分母。",
-		"单个评估对象：名单内不放回简单随机抽样，p = x/n，方差 (1 − n/N)·p(1 − p)/(n − 1)。",
-		"县市区和全市：按各评估对象名单人数分层加权，p = ΣW_h·p_h，W_h = N_h/N，方差 ΣW_h²(1 − f_h)·p_h(1 − p_h)/(n_h − 1)。",
-		"下限、上限：95% Wilson 得分区间，z = 1.959964，有效样本量 n_eff = p(1 − p)/v；名单全员作答为“全员”，无抽样误差。",
-		fmt.Sprintf("“*”：不足 %d 人的结果，或可由合计推算出不足 %d 人的结果，不予显示。", analysis.MinRespondents, analysis.MinRespondents),
-		"位次只在置信区间不重叠时区分，“2–5”表示可能位于第 2 至第 5 名之间。评估方面的小计合并其要点的作答，方差按每位受访者计一次。",
-	}
+	lines := append([]string{MethodTitle}, MethodNote(scale)...)
 	for i, l := range lines {
 		x.f.SetCellValue(s, fmt.Sprintf("A%d", i+1), l)
 	}

@@ -86,6 +86,11 @@ func TestDrawsAndRosters(t *testing.T) {
 			if m := sampling.Verify(back, map[string][]byte{"M001": rf}); m != nil || back.Strata[0].Order[0].Status != "non_response:refused" {
 				t.Errorf("after replacement: %v %s", m, back.Strata[0].Order[0].Status)
 			}
+			// RR1: the invited are the 3 drawn and the released one, the
+			// replaced non-response included.
+			if got, err := tx.RespondentSamples(ctx, c.ID); err != nil || got["M001"] != 4 {
+				t.Errorf("invited %v (%v), want 4", got, err)
+			}
 			return nil
 		})
 		var purged int

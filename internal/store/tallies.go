@@ -205,11 +205,12 @@ func (tx *Tx) eachRow(ctx context.Context, campaign int64, fn func(*responseRow)
 }
 
 // RespondentSamples returns, per stratum of a campaign's respondent draws
-// (a unit's element id), how many respondents are in the sample now: those
-// selected, and those released to replace a non-response.
+// (a unit's element id), how many people have been invited: those
+// selected, those released to replace a non-response, and the replaced
+// non-responses themselves — the denominator of AAPOR's RR1 (S3).
 func (tx *Tx) RespondentSamples(ctx context.Context, campaign int64) (map[string]int, error) {
 	rows, err := tx.query(ctx, `SELECT e.stratum, COUNT(*) FROM draw_entries e JOIN draws d ON d.id = e.draw_id
-		WHERE d.campaign_id = $1 AND d.kind = 'respondents' AND e.status IN ('selected', 'released')
+		WHERE d.campaign_id = $1 AND d.kind = 'respondents' AND e.status <> 'queued'
 		GROUP BY e.stratum`, campaign)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,8 @@ type resultsView struct {
 	Summary  bool // the account may see the city summary
 	Due      pinggu.Date
 	Groups   []groupProgress
+	// Method is the plain-Chinese method note of the reports.
+	Method []string
 }
 
 // groupProgress is one evaluation group's checklist and reports.
@@ -63,7 +65,7 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 	if err != nil {
 		return err
 	}
-	v := resultsView{Page: s.page(w, r, c), Campaign: cp, City: set.City, CityRate: report.RateText(&set.City.Overall), CityCI: report.IntervalText(&set.City.Overall),
+	v := resultsView{Page: s.page(w, r, c), Campaign: cp, City: set.City, Method: report.MethodNote(cp.Settings.Scale), CityRate: report.RateText(&set.City.Overall), CityCI: report.IntervalText(&set.City.Overall),
 		Summary: pinggu.Authorize(c.User, pinggu.PermSummaryView, nil) == nil, Due: cp.Settings.Due(pinggu.StageReports)}
 	for _, a := range s.visibleAreas(c, cp, set) {
 		row := areaRow{Area: a, Rate: report.RateText(&a.Overall), CI: report.IntervalText(&a.Overall), Diff: "—", Report: set.Reports[a.Unit.ID]}
