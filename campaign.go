@@ -138,8 +138,30 @@ type Settings struct {
 	MinMunicipal int `json:"min_municipal"`
 	// RosterMinShare is the percentage of a unit's headcount that the Party
 	// members on its roster must reach before it is frozen without a reason.
-	RosterMinShare int            `json:"roster_min_share,omitempty"`
-	Deadlines      map[Stage]Date `json:"deadlines"`
+	RosterMinShare int `json:"roster_min_share,omitempty"`
+	// ResponseRate is the expected response rate in percent (S3): each
+	// unit's draw is its target of completes divided by it, so that the
+	// minimums count completes, not invitations. 0 means the default.
+	ResponseRate int            `json:"response_rate,omitempty"`
+	Deadlines    map[Stage]Date `json:"deadlines"`
+}
+
+// DefaultResponseRate is S3's default expected response rate, in percent.
+const DefaultResponseRate = 85
+
+// ExpectedResponse is the response rate a draw plans for, in percent.
+func (s Settings) ExpectedResponse() int {
+	if s.ResponseRate == 0 {
+		return DefaultResponseRate
+	}
+	return s.ResponseRate
+}
+
+// Inflate is the number to draw for target completes at the expected
+// response rate, ceil(target·100/rate) in integers, at most n.
+func (s Settings) Inflate(target, n int) int {
+	r := s.ExpectedResponse()
+	return min(n, (target*100+r-1)/r)
 }
 
 // DefaultSettings are the plan's figures where it gives them; the rates it
@@ -153,7 +175,7 @@ func DefaultSettings() Settings {
 			KindTownship:   {Pct: 30, Rule: RoundAtLeast},
 			KindBranch:     {Pct: 10, Rule: RoundAbout},
 		},
-		Kmin: 1, MinCounty: 100, MinMunicipal: 30, RosterMinShare: DefaultMinShare,
+		Kmin: 1, MinCounty: 100, MinMunicipal: 30, RosterMinShare: DefaultMinShare, ResponseRate: DefaultResponseRate,
 		Deadlines: map[Stage]Date{},
 	}
 }
@@ -209,6 +231,9 @@ func (c *Campaign) Validate(frameworks map[int64]Audience, complete bool) []Prob
 	}
 	if s.RosterMinShare < 0 || s.RosterMinShare > 100 {
 		add("roster_min_share", "campaign.share_range", "Value", s.RosterMinShare)
+	}
+	if s.ResponseRate != 0 && (s.ResponseRate < 30 || s.ResponseRate > 100) {
+		add("response_rate", "campaign.response_rate_range", "Value", s.ResponseRate)
 	}
 	for _, k := range EvaluatedKinds {
 		id, ok := s.Frameworks[k]

@@ -41,33 +41,54 @@ def frames(path):
     return out
 
 
-def allocate(record, group, target, shares):
+def divide(record, group, names, left, weight, capacity):
     """Largest remainder in integers, ties by ticket of "allocation/<group>";
-    a unit whose share reaches its size takes everyone and the rest is
-    divided again among the others."""
-    quota, open_ = {}, sorted(s["stratum"] for s in shares)
-    size = {s["stratum"]: s["n"] for s in shares}
-    left = target
+    a part that reaches its capacity takes it and the rest is divided again
+    among the others."""
+    out = {u: 0 for u in names}
+    open_ = [u for u in names if capacity[u] > 0]
     while open_ and left > 0:
-        total = sum(size[u] for u in open_)
+        total = sum(weight[u] for u in open_)
         if total == 0:
             break
-        if left >= total:
-            quota.update({u: size[u] for u in open_})
+        if left >= sum(capacity[u] for u in open_):
+            out.update({u: capacity[u] for u in open_})
             break
-        q = {u: left * size[u] // total for u in open_}
-        rem = sorted(open_, key=lambda u: (-(left * size[u] % total), ticket(record, "allocation/" + group, u)))
+        q = {u: left * weight[u] // total for u in open_}
+        rem = sorted(open_, key=lambda u: (-(left * weight[u] % total), ticket(record, "allocation/" + group, u)))
         for u in rem[: left - sum(q.values())]:
             q[u] += 1
-        capped = [u for u in open_ if q[u] >= size[u]]
+        capped = [u for u in open_ if q[u] >= capacity[u]]
         for u in capped:
-            quota[u] = size[u]
-            left -= size[u]
+            out[u] = capacity[u]
+            left -= capacity[u]
         open_ = [u for u in open_ if u not in capped]
         if not capped:
-            quota.update(q)
+            out.update(q)
             break
-    return {s["stratum"]: quota.get(s["stratum"], 0) for s in shares}
+    return out
+
+
+def allocate(record, a):
+    """Returns {stratum: (target, quota)}. alloc-v2 (SAMPLING.md S3): min(2, N)
+    to every unit first, the rest in proportion to roster size, then each unit
+    draws ceil(target * 100 / rate), at most N. Records made before alloc-v2
+    name no rule: the target is divided in proportion, with no base and no
+    inflation, and the target is the quota."""
+    names = sorted(s["stratum"] for s in a["shares"])
+    size = {s["stratum"]: s["n"] for s in a["shares"]}
+    if a.get("rule") == "alloc-v2":
+        base = {u: min(2, size[u]) for u in names}
+        extra = divide(record, a["group"], names, max(0, a["target"] - sum(base.values())), size,
+                       {u: size[u] - base[u] for u in names})
+        rate = a["response_rate"]
+        out = {}
+        for u in names:
+            t = base[u] + extra[u]
+            out[u] = (t, min(size[u], (t * 100 + rate - 1) // rate))
+        return out
+    q = divide(record, a["group"], names, a["target"], size, size)
+    return {u: (0, q[u]) for u in names}
 
 
 def verify(record, files):
@@ -79,11 +100,12 @@ def verify(record, files):
         return "commit_reveal: the shares do not give the seed"
     quotas = {}
     for a in record.get("allocations") or []:
-        got = allocate(record, a["group"], a["target"], a["shares"])
+        got = allocate(record, a)
         for s in a["shares"]:
-            if got[s["stratum"]] != s["quota"]:
-                return f"{a['group']}: the allocation gives {s['stratum']} {got[s['stratum']]}, the record says {s['quota']}"
-        quotas.update(got)
+            if got[s["stratum"]] != (s.get("target", 0), s["quota"]):
+                t, q = got[s["stratum"]]
+                return f"{a['group']}: the allocation gives {s['stratum']} {t} completes and {q} to draw, the record says {s.get('target', 0)} and {s['quota']}"
+        quotas.update({u: q for u, (_, q) in got.items()})
     for s in record["strata"]:
         name = s["stratum"]
         data = files.get(name)

@@ -65,7 +65,8 @@ func TestCeremony(t *testing.T) {
 	refused(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "6345466039010316946", "--label", "2026-units"), "至少 20 位数字")
 	recPath := filepath.Join(dir, "record.json")
 	ok(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "63454660390103169462", "--label", "2026-units", "--out", recPath))
-	refused(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "11111111112222222222", "--label", "2026-units"), "不能重抽")
+	refused(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "11111111112222222222", "--label", "2026-units"), "不能重新抽取")
+	refused(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "11111111112222222222", "--label", "2026-units-again"), "不能重新抽取")
 	refused(pinggu(t, "", "frames", "freeze", "--db", db, "--campaign", "2026"), "抽样框已定稿")
 
 	data, _ := os.ReadFile(recPath)
@@ -97,6 +98,16 @@ func TestCeremony(t *testing.T) {
 	b, _ := os.ReadFile(f)
 	os.WriteFile(f, []byte(strings.Replace(string(b), "321002001", "321002009", 1)), 0o644)
 	refused(pinggu(t, "", "verify", recPath, filepath.Join(dir, "frames")), "321002/township")
+
+	// A mistaken draw is voided with a reason, never drawn over; the void
+	// is on the record, and the voided seed cannot be rolled again.
+	refused(pinggu(t, "", "draw", "void", "--db", db, "--campaign", "2026", "--label", "2026-units"), "不能为空")
+	ok(pinggu(t, "", "draw", "void", "--db", db, "--campaign", "2026", "--label", "2026-units", "--reason", "抽样比例设置错误"))
+	if r := ok(pinggu(t, "", "draw", "record", "--db", db, "--campaign", "2026", "--label", "2026-units")); !strings.Contains(r.out, `"reason": "抽样比例设置错误"`) {
+		t.Errorf("record after the void: %.300s", r.out)
+	}
+	refused(pinggu(t, "", "draw", "void", "--db", db, "--campaign", "2026", "--label", "2026-units", "--reason", "again"), "已经作废")
+	refused(pinggu(t, "", "draw", "units", "--db", db, "--campaign", "2026", "--seed", "63454660390103169462", "--label", "2026-units-b"), "该种子已用于")
 
 	// A frozen frame edited in the database stops any later draw.
 	raw, _ = sql.Open("sqlite", db)

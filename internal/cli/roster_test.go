@@ -194,7 +194,10 @@ func TestRespondentsAndReplacements(t *testing.T) {
 	for _, a := range resp.Allocations {
 		if a.Group == "321002" {
 			for _, s := range a.Shares {
-				total += s.Quota
+				total += s.Target
+				if s.Target < 2 || s.Quota < s.Target {
+					t.Errorf("%s: target %d, quota %d: alloc-v2 gives two at least and draws more than the target", s.Stratum, s.Target, s.Quota)
+				}
 			}
 		}
 	}
@@ -202,8 +205,9 @@ func TestRespondentsAndReplacements(t *testing.T) {
 		t.Errorf("广陵区 allocation sums to %d over %d allocations, want 100", total, len(resp.Allocations))
 	}
 	for _, s := range resp.Strata {
-		if s.Stratum == "M001" && s.K != 30 {
-			t.Errorf("M001 k = %d, want min(30, N)", s.K)
+		// min(30, N) completes at 85 %: ceil(3000/85) = 36 drawn.
+		if s.Stratum == "M001" && s.K != 36 {
+			t.Errorf("M001 k = %d, want 36", s.K)
 		}
 	}
 	zipPath := filepath.Join(dir, "rosters.zip")
@@ -259,6 +263,46 @@ func TestRespondentsAndReplacements(t *testing.T) {
 	if r.code == 0 {
 		t.Error("reason other without text was accepted")
 	}
+
+	// No second respondent draw: every unit with a frozen roster is drawn
+	// once, the branches still waiting for theirs are named.
+	r = pinggu(t, "", "draw", "respondents", "--db", db, "--campaign", "C", "--seed", "12312312312312312312", "--label", "C-respondents-2")
+	if r.code == 0 || !strings.Contains(r.err, "每个单位只抽一次") || !strings.Contains(r.err, "名单尚未冻结") {
+		t.Errorf("second respondent draw: %+v", r)
+	}
+	// A branch's roster frozen late: a later ceremony draws it alone, with
+	// alloc-v2's two completes (广陵区's 100 were allocated already).
+	var late string
+	for _, st := range rec.Strata {
+		if st.Stratum == "321002/branch" {
+			late = pick(rec, st.Stratum, "selected")
+		}
+	}
+	var rows []string
+	for i := 0; i < 12; i++ {
+		rows = append(rows, fmt.Sprintf("晚%d,139%08d,党员,", i, i))
+	}
+	f := rosterFile(t, dir, "late.csv", rows...)
+	for _, args := range [][]string{{"roster", "upload", "--db", db, "--campaign", "C", "--unit", late, f}, {"roster", "freeze", "--db", db, "--campaign", "C", "--unit", late, "--reason", "测试"}} {
+		if r := pinggu(t, "", args...); r.code != 0 {
+			t.Fatalf("%v: %s", args, r.err)
+		}
+	}
+	r = pinggu(t, "", "draw", "respondents", "--db", db, "--campaign", "C", "--seed", "55555666667777788888", "--label", "C-respondents-late")
+	if r.code == 0 || !strings.Contains(r.err, "该种子已用于") {
+		t.Errorf("the first ceremony's seed again: %+v", r)
+	}
+	latePath := filepath.Join(dir, "late.json")
+	if r := pinggu(t, "", "draw", "respondents", "--db", db, "--campaign", "C", "--seed", "12312312312312312312", "--label", "C-respondents-late", "--out", latePath); r.code != 0 {
+		t.Fatalf("later ceremony: %s", r.err)
+	}
+	var lateRec sampling.Record
+	data, _ = os.ReadFile(latePath)
+	json.Unmarshal(data, &lateRec)
+	if len(lateRec.Strata) != 1 || lateRec.Strata[0].Stratum != late || lateRec.Strata[0].K != 3 ||
+		len(lateRec.Allocations) != 1 || lateRec.Allocations[0].Target != 0 || lateRec.Allocations[0].Shares[0].Target != 2 {
+		t.Errorf("later ceremony drew %+v with %+v, want %s alone: 2 completes, 3 drawn", lateRec.Strata, lateRec.Allocations, late)
+	}
 }
 
 func TestInterviewees(t *testing.T) {
@@ -279,7 +323,7 @@ func TestInterviewees(t *testing.T) {
 	}
 	rec := filepath.Join(dir, "iv.json")
 	r := pinggu(t, "", "draw", "interviewees", "--db", db, "--campaign", "C", "--unit", "M002", "--seed", "12121212123434343434",
-		"--label", "C-symposium-M002", "--quota", "两代表一委员=3", "--quota", "党员=5", "--quota", "群众=5", "--out", rec)
+		"--label", "C-symposium-M002", "--occasion", "3 月 5 日座谈会", "--quota", "两代表一委员=3", "--quota", "党员=5", "--quota", "群众=5", "--out", rec)
 	if r.code != 0 {
 		t.Fatalf("interviewees: %s", r.err)
 	}
@@ -298,10 +342,22 @@ func TestInterviewees(t *testing.T) {
 	if r := pinggu(t, "", "verify", rec, zipPath); r.code != 0 {
 		t.Errorf("verify interviewees: %s", r.out)
 	}
-	r = pinggu(t, "", "draw", "interviewees", "--db", db, "--campaign", "C", "--unit", "M002", "--seed", "12121212123434343434",
-		"--label", "C-symposium-M002b", "--quota", "服务对象=2")
+	r = pinggu(t, "", "draw", "interviewees", "--db", db, "--campaign", "C", "--unit", "M002", "--seed", "12121212123434343435",
+		"--label", "C-symposium-M002b", "--occasion", "3 月 9 日座谈会", "--quota", "服务对象=2")
 	if r.code == 0 || !strings.Contains(r.err, "没有“服务对象”类别") {
 		t.Errorf("empty category: %+v", r)
+	}
+	// The same occasion is drawn once, whatever the seed or label; a seed
+	// is rolled for one ceremony.
+	r = pinggu(t, "", "draw", "interviewees", "--db", db, "--campaign", "C", "--unit", "M002", "--seed", "56565656565656565656",
+		"--label", "C-symposium-M002c", "--occasion", "3 月 5 日座谈会", "--quota", "党员=5")
+	if r.code == 0 || !strings.Contains(r.err, "“3 月 5 日座谈会”的座谈对象已抽取") {
+		t.Errorf("second draw for one occasion: %+v", r)
+	}
+	r = pinggu(t, "", "draw", "interviewees", "--db", db, "--campaign", "C", "--unit", "M002", "--seed", "12121212123434343434",
+		"--label", "C-symposium-M002d", "--occasion", "3 月 9 日座谈会", "--quota", "党员=5")
+	if r.code == 0 || !strings.Contains(r.err, "该种子已用于") {
+		t.Errorf("a seed used twice: %+v", r)
 	}
 }
 

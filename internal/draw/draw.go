@@ -136,6 +136,13 @@ func Units(ctx context.Context, db *store.DB, actor store.Actor, campaign *pingg
 		if err := drawable(campaign); err != nil {
 			return err
 		}
+		draws, err := standing(ctx, tx, campaign.ID, seed)
+		if err != nil {
+			return err
+		}
+		if err := noUnitDraw(draws); err != nil {
+			return err
+		}
 		frames, err := tx.Frames(ctx, campaign.ID)
 		if err != nil {
 			return err

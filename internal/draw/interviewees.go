@@ -13,6 +13,9 @@ import (
 // KindInterviewees is the kind of a symposium's interviewee draw.
 const KindInterviewees = "interviewees"
 
+// MaxOccasion bounds the name of the occasion an interviewee draw is for.
+const MaxOccasion = 100
+
 // CategoryFrames splits a frozen roster frame (ids and categories) into one
 // frame per category, "<unit id>/<category>".
 func CategoryFrames(unitID string, frame []byte) map[string][]byte {
@@ -33,7 +36,10 @@ func CategoryFrames(unitID string, frame []byte) map[string][]byte {
 // 两代表一委员, 5 党员, 5 群众), each category its own stratum
 // "<unit id>/<category>", so that the list the unit supplied cannot choose
 // who speaks.
-func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign, u *pinggu.Unit, seed, label string, quotas map[string]int) (*sampling.Record, error) {
+//
+// The draw is for one occasion (a named symposium, "3 月 5 日座谈会"): one
+// draw per unit and occasion, never drawn again for it.
+func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign, u *pinggu.Unit, seed, label, occasion string, quotas map[string]int) (*sampling.Record, error) {
 	if err := sampling.CheckSeed(seed); err != nil {
 		return nil, err
 	}
@@ -51,6 +57,13 @@ func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pingg
 	if len(quotas) == 0 {
 		ps = append(ps, pinggu.NewProblem(0, "quota", "field.required"))
 	}
+	occasion = strings.TrimSpace(occasion)
+	switch {
+	case occasion == "":
+		ps = append(ps, pinggu.NewProblem(0, "occasion", "field.required"))
+	case len([]rune(occasion)) > MaxOccasion:
+		ps = append(ps, pinggu.NewProblem(0, "occasion", "field.too_long", "Max", MaxOccasion))
+	}
 	if len(ps) > 0 {
 		return nil, pinggu.Invalid("draw.invalid", ps)
 	}
@@ -58,6 +71,24 @@ func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pingg
 	err := db.Update(ctx, actor, func(tx *store.Tx) error {
 		if err := drawable(c); err != nil {
 			return err
+		}
+		draws, err := standing(ctx, tx, c.ID, seed)
+		if err != nil {
+			return err
+		}
+		for _, d := range draws {
+			if d.Kind != KindInterviewees || d.Occasion != occasion {
+				continue
+			}
+			_, old, err := tx.DrawRecord(ctx, d.ID)
+			if err != nil {
+				return err
+			}
+			for _, st := range old.Strata {
+				if strings.HasPrefix(st.Stratum, ElementID(*u)+"/") {
+					return pinggu.Errorf(pinggu.EConflict, "draw.occasion_drawn", "Occasion", occasion, "Label", d.Label)
+				}
+			}
 		}
 		frame, hash, err := tx.RosterFrame(ctx, c.ID, u.ID)
 		if err != nil {
@@ -84,7 +115,7 @@ func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pingg
 		if rec, err = sampling.Draw(seed, label, c.Settings.Kmin, strata); err != nil {
 			return err
 		}
-		rec.Campaign = c.Code
+		rec.Campaign, rec.Occasion = c.Code, occasion
 		_, err = tx.SaveDraw(ctx, c.ID, KindInterviewees, rec)
 		return err
 	})

@@ -40,7 +40,21 @@ func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu
 		if err := drawable(c); err != nil {
 			return err
 		}
+		draws, err := standing(ctx, tx, c.ID, seed)
+		if err != nil {
+			return err
+		}
 		sampled, err := tx.SampledUnits(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		// Each unit's respondents are drawn once: a later ceremony draws
+		// only the units no standing draw has drawn (a late roster, say).
+		drawn, err := tx.DrawnStrata(ctx, c.ID, KindRespondents)
+		if err != nil {
+			return err
+		}
+		allocated, err := allocatedTargets(ctx, tx, draws)
 		if err != nil {
 			return err
 		}
@@ -67,8 +81,13 @@ func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu
 		}
 		groups := map[string][]unitFrame{}
 		var municipal []unitFrame
+		already := 0
 		for _, u := range units {
 			if !sampled[ElementID(u)] {
+				continue
+			}
+			if drawn[ElementID(u)] {
+				already++
 				continue
 			}
 			frame, hash, err := tx.RosterFrame(ctx, c.ID, u.ID)
@@ -91,12 +110,17 @@ func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu
 			}
 		}
 		if len(municipal) == 0 && len(groups) == 0 {
+			if already > 0 {
+				return pinggu.Errorf(pinggu.EConflict, "draw.respondents_done", "N", already, "Waiting", len(missing))
+			}
 			return pinggu.Errorf(pinggu.EConflict, "draw.no_rosters")
 		}
 		var strata []sampling.Stratum
 		var allocations []sampling.Allocation
 		for _, uf := range municipal {
-			strata = append(strata, sampling.Stratum{Label: ElementID(uf.unit), Frame: uf.frame, Rule: "quota", K: min(c.Settings.MinMunicipal, uf.n)})
+			// min(MinMunicipal, N) completes, drawn at the expected response rate.
+			k := c.Settings.Inflate(min(c.Settings.MinMunicipal, uf.n), uf.n)
+			strata = append(strata, sampling.Stratum{Label: ElementID(uf.unit), Frame: uf.frame, Rule: "quota", K: k})
 		}
 		for g, ufs := range groups {
 			shares := make([]sampling.Share, len(ufs))
@@ -105,7 +129,9 @@ func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu
 				shares[i] = sampling.Share{Stratum: ElementID(uf.unit), N: uf.n}
 				frames[shares[i].Stratum] = uf.frame
 			}
-			a := sampling.Allocate(seed, label, g, c.Settings.MinCounty, shares)
+			// A later ceremony gives the county what the earlier ones left
+			// of its target; alloc-v2 gives every new unit two at least.
+			a := sampling.Allocate(seed, label, g, max(0, c.Settings.MinCounty-allocated[g]), c.Settings.ExpectedResponse(), shares)
 			allocations = append(allocations, a)
 			for _, sh := range a.Shares {
 				strata = append(strata, sampling.Stratum{Label: sh.Stratum, Frame: frames[sh.Stratum], Rule: "quota", K: sh.Quota})
@@ -119,6 +145,31 @@ func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu
 		return err
 	})
 	return rec, missing, err
+}
+
+// allocatedTargets sums, per county, the completes that the standing
+// respondent draws already allocated.
+func allocatedTargets(ctx context.Context, tx *store.Tx, draws []store.DrawInfo) (map[string]int, error) {
+	out := map[string]int{}
+	for _, d := range draws {
+		if d.Kind != KindRespondents {
+			continue
+		}
+		_, rec, err := tx.DrawRecord(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range rec.Allocations {
+			for _, s := range a.Shares {
+				if a.Rule == sampling.AllocRule {
+					out[a.Group] += s.Target
+				} else { // the first rule drew its target exactly
+					out[a.Group] += s.Quota
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 func sortAllocations(a []sampling.Allocation) []sampling.Allocation {

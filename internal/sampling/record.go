@@ -85,8 +85,19 @@ type Record struct {
 	CommitReveal []Party `json:"commit_reveal,omitempty"`
 	// Allocations, in a respondent draw, spread each county's target over
 	// its units; their strata have the rule "quota".
-	Allocations []Allocation    `json:"allocations,omitempty"`
-	Strata      []StratumRecord `json:"strata"`
+	Allocations []Allocation `json:"allocations,omitempty"`
+	// Occasion names the meeting an interviewee draw is for.
+	Occasion string          `json:"occasion,omitempty"`
+	Strata   []StratumRecord `json:"strata"`
+	// Voided: the admin voided this draw (S3a); it stays on the record.
+	Voided *Void `json:"voided,omitempty"`
+}
+
+// Void records who voided a draw, when and why.
+type Void struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
 }
 
 // StratumRecord is one stratum of a record.
@@ -193,9 +204,9 @@ func Verify(rec *Record, frames map[string][]byte) *Mismatch {
 	}
 	quota := map[string]int{}
 	for _, a := range rec.Allocations {
-		again := Allocate(rec.Seed, rec.Draw, a.Group, a.Target, a.Shares)
+		again := Reallocate(rec.Seed, rec.Draw, a)
 		for i, sh := range again.Shares {
-			if i >= len(a.Shares) || a.Shares[i].Stratum != sh.Stratum || a.Shares[i].Quota != sh.Quota {
+			if i >= len(a.Shares) || a.Shares[i].Stratum != sh.Stratum || a.Shares[i].Quota != sh.Quota || a.Shares[i].Target != sh.Target {
 				return &Mismatch{a.Group, fmt.Sprintf("the allocation gives %s %d", sh.Stratum, sh.Quota)}
 			}
 			quota[sh.Stratum] = sh.Quota

@@ -207,9 +207,10 @@ func TestDrawAndVerify(t *testing.T) {
 	}
 }
 
-// TestAllocate checks the largest-remainder rule against hand-computed
-// cases (comments show the arithmetic).
-func TestAllocate(t *testing.T) {
+// TestAllocateV1 checks the first rule, which the verifier still applies
+// to records made before alloc-v2, against hand-computed cases (comments
+// show the arithmetic).
+func TestAllocateV1(t *testing.T) {
 	quotas := func(a sampling.Allocation) string {
 		var s []string
 		for _, x := range a.Shares {
@@ -238,13 +239,13 @@ func TestAllocate(t *testing.T) {
 		for i, n := range c.sizes {
 			shares = append(shares, sampling.Share{Stratum: string(rune('A' + i)), N: n})
 		}
-		if got := quotas(sampling.Allocate(seed, "r", "321002", c.target, shares)); got != c.want {
+		if got := quotas(sampling.Reallocate(seed, "r", sampling.Allocation{Group: "321002", Target: c.target, Shares: shares})); got != c.want {
 			t.Errorf("%d over %v = %s, want %s", c.target, c.sizes, got, c.want)
 		}
 	}
 	// Ties go by ticket: three equal units share 10 of 21 as 4, 3, 3 in the
 	// order of their tickets for "allocation/321002".
-	a := sampling.Allocate(seed, "r", "321002", 10, []sampling.Share{{Stratum: "A", N: 7}, {Stratum: "B", N: 7}, {Stratum: "C", N: 7}})
+	a := sampling.Reallocate(seed, "r", sampling.Allocation{Group: "321002", Target: 10, Shares: []sampling.Share{{Stratum: "A", N: 7}, {Stratum: "B", N: 7}, {Stratum: "C", N: 7}}})
 	first := "A"
 	for _, x := range []string{"B", "C"} {
 		if sampling.Ticket(seed, "r", "allocation/321002", x) < sampling.Ticket(seed, "r", "allocation/321002", first) {
@@ -258,6 +259,53 @@ func TestAllocate(t *testing.T) {
 		}
 		if x.Quota != want {
 			t.Errorf("tie: %s got %d, want %d", x.Stratum, x.Quota, want)
+		}
+	}
+}
+
+// TestAllocate checks alloc-v2 (S3) by hand: min(2, N) to every unit
+// first, the rest in proportion to the rosters, then each draw inflated by
+// the expected response rate.
+func TestAllocate(t *testing.T) {
+	shares := func(sizes ...int) []sampling.Share {
+		var out []sampling.Share
+		for i, n := range sizes {
+			out = append(out, sampling.Share{Stratum: string(rune('A' + i)), N: n})
+		}
+		return out
+	}
+	show := func(a sampling.Allocation) string {
+		var s []string
+		for _, x := range a.Shares {
+			s = append(s, fmt.Sprintf("%s=%d/%d", x.Stratum, x.Target, x.Quota))
+		}
+		return strings.Join(s, " ")
+	}
+	cases := []struct {
+		target, rate int
+		sizes        []int
+		want         string // target/quota
+	}{
+		// Base 2 each; 94 left over 200: 61 r20, 23 r100, 9 r80 → +1 to B.
+		// Targets 63, 26, 11; at 85 %: ceil(6300/85) = 75, 31, 13.
+		{100, 85, []int{130, 50, 20}, "A=63/75 B=26/31 C=11/13"},
+		{100, 100, []int{130, 50, 20}, "A=63/63 B=26/26 C=11/11"},
+		// A roster of 1 gives its one; 95 left over 250: 19 and 76 exactly.
+		{100, 100, []int{1, 50, 200}, "A=1/1 B=21/21 C=78/78"},
+		// A target below the bases: every unit still gets two.
+		{5, 85, []int{10, 10, 10, 10}, "A=2/3 B=2/3 C=2/3 D=2/3"},
+		// No draw past a roster: 2 of 2 at 85 % is 2.
+		{100, 85, []int{2, 300}, "A=2/2 B=98/116"},
+		// A later ceremony with nothing left of the target: two each.
+		{0, 85, []int{40}, "A=2/3"},
+	}
+	for _, c := range cases {
+		a := sampling.Allocate(seed, "r", "321002", c.target, c.rate, shares(c.sizes...))
+		if got := show(a); got != c.want || a.Rule != sampling.AllocRule || a.ResponseRate != c.rate {
+			t.Errorf("%d at %d%% over %v = %s (%s), want %s", c.target, c.rate, c.sizes, got, a.Rule, c.want)
+		}
+		if again := sampling.Reallocate(seed, "r", a); show(again) != show(a) {
+			t.Errorf("reallocating %s gives %s", show(a), show(again))
 		}
 	}
 }

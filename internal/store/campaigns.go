@@ -135,6 +135,7 @@ func frozenChanges(a, b *pinggu.Settings) []pinggu.Problem {
 	check("kmin", a.Kmin, b.Kmin)
 	check("min_county", a.MinCounty, b.MinCounty)
 	check("min_municipal", a.MinMunicipal, b.MinMunicipal)
+	check("response_rate", a.ExpectedResponse(), b.ExpectedResponse())
 	return ps
 }
 

@@ -76,6 +76,29 @@ type DrawInfo struct {
 	Kmin      int
 	Actor     string
 	CreatedAt time.Time
+	Occasion  string
+	// Contacted: the call list was opened (a draw is then final).
+	Contacted  bool
+	VoidedAt   time.Time // zero while the draw stands
+	VoidedBy   string
+	VoidReason string
+}
+
+// Voided reports whether the draw was voided.
+func (d DrawInfo) Voided() bool { return !d.VoidedAt.IsZero() }
+
+const drawColumns = "id, campaign_id, label, kind, seed, kmin, actor, created_at, occasion, contacted_at IS NOT NULL, voided_at, voided_by, void_reason"
+
+func scanDraw(sc interface{ Scan(...any) error }, d *DrawInfo) error {
+	var voided sql.NullTime
+	if err := sc.Scan(&d.ID, &d.Campaign, &d.Label, &d.Kind, &d.Seed, &d.Kmin, &d.Actor, &d.CreatedAt, &d.Occasion, &d.Contacted, &voided, &d.VoidedBy, &d.VoidReason); err != nil {
+		return err
+	}
+	d.CreatedAt = d.CreatedAt.UTC()
+	if voided.Valid {
+		d.VoidedAt = voided.Time.UTC()
+	}
+	return nil
 }
 
 // SaveDraw stores a draw and its full order. A label is used once per
@@ -87,8 +110,8 @@ func (tx *Tx) SaveDraw(ctx context.Context, campaign int64, kind string, rec *sa
 		b, _ := json.Marshal(rec.Allocations)
 		allocations = string(b)
 	}
-	err := tx.queryRow(ctx, `INSERT INTO draws (campaign_id, label, kind, seed, kmin, allocations, actor, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, campaign, rec.Draw, kind, rec.Seed, rec.Kmin, allocations, tx.Actor.Login, tx.Now).Scan(&id)
+	err := tx.queryRow(ctx, `INSERT INTO draws (campaign_id, label, kind, seed, kmin, allocations, actor, created_at, occasion)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, campaign, rec.Draw, kind, rec.Seed, rec.Kmin, allocations, tx.Actor.Login, tx.Now, rec.Occasion).Scan(&id)
 	if err != nil {
 		return 0, tx.uniqueOr(err, "draw.label_used", "Label", rec.Draw)
 	}
@@ -111,8 +134,7 @@ func (tx *Tx) SaveDraw(ctx context.Context, campaign int64, kind string, rec *sa
 
 // Draws lists a campaign's draws, oldest first.
 func (tx *Tx) Draws(ctx context.Context, campaign int64) ([]DrawInfo, error) {
-	rows, err := tx.query(ctx, `SELECT id, campaign_id, label, kind, seed, kmin, actor, created_at FROM draws
-		WHERE campaign_id = $1 ORDER BY id`, campaign)
+	rows, err := tx.query(ctx, "SELECT "+drawColumns+" FROM draws WHERE campaign_id = $1 ORDER BY id", campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -120,10 +142,9 @@ func (tx *Tx) Draws(ctx context.Context, campaign int64) ([]DrawInfo, error) {
 	var out []DrawInfo
 	for rows.Next() {
 		var d DrawInfo
-		if err := rows.Scan(&d.ID, &d.Campaign, &d.Label, &d.Kind, &d.Seed, &d.Kmin, &d.Actor, &d.CreatedAt); err != nil {
+		if err := scanDraw(rows, &d); err != nil {
 			return nil, pinggu.Internal(err)
 		}
-		d.CreatedAt = d.CreatedAt.UTC()
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -134,13 +155,17 @@ func (tx *Tx) Draws(ctx context.Context, campaign int64) ([]DrawInfo, error) {
 func (tx *Tx) DrawRecord(ctx context.Context, id int64) (*DrawInfo, *sampling.Record, error) {
 	var d DrawInfo
 	var allocations string
-	err := tx.queryRow(ctx, `SELECT id, campaign_id, label, kind, seed, kmin, allocations, actor, created_at FROM draws WHERE id = $1`, id).
-		Scan(&d.ID, &d.Campaign, &d.Label, &d.Kind, &d.Seed, &d.Kmin, &allocations, &d.Actor, &d.CreatedAt)
+	err := scanDraw(tx.queryRow(ctx, "SELECT "+drawColumns+" FROM draws WHERE id = $1", id), &d)
 	if err := scanOne(err, "draw.not_found"); err != nil {
 		return nil, nil, err
 	}
-	d.CreatedAt = d.CreatedAt.UTC()
-	rec := &sampling.Record{Algorithm: sampling.Algorithm, Seed: d.Seed, Draw: d.Label, CreatedAt: d.CreatedAt, Kmin: d.Kmin}
+	if err := tx.queryRow(ctx, "SELECT allocations FROM draws WHERE id = $1", id).Scan(&allocations); err != nil {
+		return nil, nil, pinggu.Internal(err)
+	}
+	rec := &sampling.Record{Algorithm: sampling.Algorithm, Seed: d.Seed, Draw: d.Label, CreatedAt: d.CreatedAt, Kmin: d.Kmin, Occasion: d.Occasion}
+	if d.Voided() {
+		rec.Voided = &sampling.Void{At: d.VoidedAt, By: d.VoidedBy, Reason: d.VoidReason}
+	}
 	if allocations != "" {
 		if err := json.Unmarshal([]byte(allocations), &rec.Allocations); err != nil {
 			return nil, nil, pinggu.Internal(err)
@@ -194,7 +219,7 @@ func (tx *Tx) DrawRecord(ctx context.Context, id int64) (*DrawInfo, *sampling.Re
 // SampledUnits returns the codes selected by a campaign's unit draws.
 func (tx *Tx) SampledUnits(ctx context.Context, campaign int64) (map[string]bool, error) {
 	rows, err := tx.query(ctx, `SELECT e.element_id FROM draw_entries e JOIN draws d ON d.id = e.draw_id
-		WHERE d.campaign_id = $1 AND d.kind = 'units' AND e.status <> 'queued'`, campaign)
+		WHERE d.campaign_id = $1 AND d.kind = 'units' AND d.voided_at IS NULL AND e.status <> 'queued'`, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +247,7 @@ type UnitStratum struct {
 // stratum's frame size and rule: the stage-1 design of S4.
 func (tx *Tx) UnitStrata(ctx context.Context, campaign int64) (map[string]string, map[string]UnitStratum, error) {
 	rows, err := tx.query(ctx, `SELECT s.stratum, s.n, s.rule FROM draw_strata s JOIN draws d ON d.id = s.draw_id
-		WHERE d.campaign_id = $1 AND d.kind = 'units'`, campaign)
+		WHERE d.campaign_id = $1 AND d.kind = 'units' AND d.voided_at IS NULL`, campaign)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -241,7 +266,7 @@ func (tx *Tx) UnitStrata(ctx context.Context, campaign int64) (map[string]string
 		return nil, nil, pinggu.Internal(err)
 	}
 	rows, err = tx.query(ctx, `SELECT e.element_id, e.stratum FROM draw_entries e JOIN draws d ON d.id = e.draw_id
-		WHERE d.campaign_id = $1 AND d.kind = 'units' AND e.status <> 'queued'`, campaign)
+		WHERE d.campaign_id = $1 AND d.kind = 'units' AND d.voided_at IS NULL AND e.status <> 'queued'`, campaign)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -273,6 +298,14 @@ func (tx *Tx) Replace(ctx context.Context, drawID int64, stratum, id, reason, te
 	}
 	if !known {
 		return "", pinggu.Invalid("draw.invalid", []pinggu.Problem{pinggu.NewProblem(0, "reason", "draw.reason_unknown", "Value", reason)})
+	}
+	var voided sql.NullTime
+	var label string
+	if err := scanOne(tx.queryRow(ctx, "SELECT label, voided_at FROM draws WHERE id = $1", drawID).Scan(&label, &voided), "draw.not_found"); err != nil {
+		return "", err
+	}
+	if voided.Valid {
+		return "", pinggu.Errorf(pinggu.EConflict, "draw.voided", "Label", label)
 	}
 	if reason == "other" {
 		if text = strings.TrimSpace(text); text == "" {

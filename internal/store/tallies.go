@@ -210,7 +210,7 @@ func (tx *Tx) eachRow(ctx context.Context, campaign int64, fn func(*responseRow)
 // non-responses themselves — the denominator of AAPOR's RR1 (S3).
 func (tx *Tx) RespondentSamples(ctx context.Context, campaign int64) (map[string]int, error) {
 	rows, err := tx.query(ctx, `SELECT e.stratum, COUNT(*) FROM draw_entries e JOIN draws d ON d.id = e.draw_id
-		WHERE d.campaign_id = $1 AND d.kind = 'respondents' AND e.status <> 'queued'
+		WHERE d.campaign_id = $1 AND d.kind = 'respondents' AND d.voided_at IS NULL AND e.status <> 'queued'
 		GROUP BY e.stratum`, campaign)
 	if err != nil {
 		return nil, err

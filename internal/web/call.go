@@ -50,6 +50,9 @@ func (s *Server) renderCall(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 	if info.Kind == draw.KindUnits {
 		return pinggu.Errorf(pinggu.EInvalid, "draw.not_people")
 	}
+	if info.Voided() {
+		return pinggu.Errorf(pinggu.EConflict, "draw.voided", "Label", info.Label)
+	}
 	unit := c.Unit.Unit
 	id := draw.ElementID(unit)
 	v := callView{Page: s.page(w, r, c), Campaign: cp, Info: info, Unit: unit, Reasons: store.NonResponseReasons, Error: msg,
@@ -79,6 +82,12 @@ func (s *Server) renderCall(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 					v.Released++
 				}
 				v.Drawn++
+			}
+		}
+		// Once a call list is open people may be called: the draw is final.
+		if len(v.Entries) > 0 {
+			if err := tx.MarkContacted(r.Context(), info.ID); err != nil {
+				return err
 			}
 		}
 		return tx.Audit(r.Context(), "personal.view", "unit", unit.ID, nil, map[string]any{"draw": info.Label, "people": len(v.Entries)})

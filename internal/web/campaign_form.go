@@ -37,8 +37,8 @@ func formOfCampaign(cp *pinggu.Campaign) map[string]string {
 	st := &cp.Settings
 	f := map[string]string{"code": cp.Code, "name": cp.Name, "kmin": strconv.Itoa(st.Kmin),
 		"min_county": strconv.Itoa(st.MinCounty), "min_municipal": strconv.Itoa(st.MinMunicipal),
-		"roster_min_share": strconv.Itoa(st.MinShare()),
-		"unknown_label":    st.Scale.UnknownLabel}
+		"roster_min_share": strconv.Itoa(st.MinShare()), "response_rate": strconv.Itoa(st.ExpectedResponse()),
+		"unknown_label": st.Scale.UnknownLabel}
 	if st.Scale.AllowUnknown {
 		f["allow_unknown"] = "on"
 	}
@@ -116,6 +116,7 @@ func readCampaignForm(r *http.Request, stored *pinggu.Campaign) (*pinggu.Campaig
 	num("kmin", "kmin", &st.Kmin)
 	num("min_county", "min_county", &st.MinCounty)
 	num("min_municipal", "min_municipal", &st.MinMunicipal)
+	num("response_rate", "response_rate", &st.ResponseRate)
 	num("roster_min_share", "roster_min_share", &st.RosterMinShare)
 	for _, stage := range pinggu.Stages {
 		key := "deadline." + string(stage)

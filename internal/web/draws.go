@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"pinggu"
@@ -22,7 +21,7 @@ type drawsView struct {
 	Label     string
 	RespSeed  string
 	RespLabel string
-	Units     bool // the unit draw has happened
+	Units     bool // the unit draw has happened (and stands)
 	Error     string
 	Problems  []string
 }
@@ -43,7 +42,7 @@ func (s *Server) renderDraws(w http.ResponseWriter, r *http.Request, c *reqCtx, 
 		}
 		v.Draws, err = tx.Draws(r.Context(), cp.ID)
 		for _, d := range v.Draws {
-			v.Units = v.Units || d.Kind == draw.KindUnits
+			v.Units = v.Units || (d.Kind == draw.KindUnits && !d.Voided())
 		}
 		return err
 	})
@@ -150,9 +149,9 @@ type recordView struct {
 
 // drawOf loads {did} and checks that it belongs to the campaign.
 func (s *Server) drawOf(r *http.Request, cp *pinggu.Campaign) (*store.DrawInfo, *sampling.Record, []store.Frame, error) {
-	id, err := strconv.ParseInt(r.PathValue("did"), 10, 64)
+	id, err := drawID(r)
 	if err != nil {
-		return nil, nil, nil, pinggu.Errorf(pinggu.ENotFound, "draw.not_found")
+		return nil, nil, nil, err
 	}
 	var info *store.DrawInfo
 	var rec *sampling.Record

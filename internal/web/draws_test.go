@@ -3,10 +3,13 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
+	"pinggu"
+	"pinggu/internal/auth"
 	"pinggu/internal/sampling"
 	"pinggu/internal/store"
 )
@@ -20,12 +23,15 @@ func TestCeremonyThroughTheWeb(t *testing.T) {
 		t.Errorf("refreeze after the draw: %d", res.StatusCode)
 	}
 	res, body = f.do("admin", "POST", "/campaigns/"+cid+"/draws", url.Values{"seed": {"1234 5678 9012 3456 789"}, "label": {"second"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "至少 20 位数字") || !strings.Contains(body, `value="1234567890123456789"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "至少 20 位数字") {
 		t.Errorf("19-digit seed: %d", res.StatusCode)
 	}
-	res, body = f.do("admin", "POST", "/campaigns/"+cid+"/draws", url.Values{"seed": {"99999999998888888888"}, "label": {"published-units"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "不能重抽") {
-		t.Errorf("reused label: %d", res.StatusCode)
+	// No second unit draw, whatever the label or seed.
+	for _, label := range []string{"published-units", "published-units-2"} {
+		res, body = f.do("admin", "POST", "/campaigns/"+cid+"/draws", url.Values{"seed": {"99999999998888888888"}, "label": {label}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "不能重新抽取") {
+			t.Errorf("second unit draw %s: %d", label, res.StatusCode)
+		}
 	}
 	// The record page, and its JSON, which verifies against the frames zip.
 	_, body = f.do("viewer", "GET", "/campaigns/"+cid+"/draws/"+itoa(f.draw), nil)
@@ -53,5 +59,81 @@ func TestCeremonyThroughTheWeb(t *testing.T) {
 	res, zip := f.do("liaison", "GET", "/campaigns/"+cid+"/frames.zip", nil)
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(zip, "PK") {
 		t.Errorf("frames zip for anyone who may see the campaign: %d", res.StatusCode)
+	}
+}
+
+// TestNoRedraw: a re-draw is refused from the web and the API; a mistaken
+// draw is voided by the admin with a reason before any code is issued,
+// stays on the public record with its void, and only then may the draw be
+// made again, with a fresh seed. Once codes are issued no void is possible.
+func TestNoRedraw(t *testing.T) {
+	f := newFixture(t)
+	cp := f.campaigns["published"]
+	cid := itoa(cp.ID)
+	tokens := map[string]string{}
+	for _, login := range []string{"admin", "evaluator"} {
+		secret, hash := auth.NewToken()
+		f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error {
+			_, err := tx.CreateToken(ctx, f.users[login].ID, "test", hash)
+			return err
+		})
+		tokens[login] = secret
+	}
+	api := func(login, method, path, body string) (int, string) {
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+tokens[login])
+		r.Header.Set("Content-Type", "application/json")
+		res, out := f.send(r)
+		return res.StatusCode, out
+	}
+	if code, body := api("admin", "POST", "/api/v1/campaigns/"+cid+"/draws", `{"kind": "units", "seed": "55555555556666666666", "label": "api-units"}`); code != http.StatusConflict || !strings.Contains(body, "不能重新抽取") {
+		t.Errorf("API second unit draw: %d %s", code, body)
+	}
+	// Voiding needs a reason and the admin.
+	path := "/campaigns/" + cid + "/draws/" + itoa(f.draw)
+	if code, _ := api("evaluator", "POST", "/api/v1"+path+"/void", `{"reason": "x"}`); code != http.StatusForbidden {
+		t.Errorf("an evaluator voids: %d", code)
+	}
+	if code, body := api("admin", "POST", "/api/v1"+path+"/void", `{"reason": " "}`); code != http.StatusUnprocessableEntity || !strings.Contains(body, "不能为空") {
+		t.Errorf("void without a reason: %d %s", code, body)
+	}
+	res, _ := f.do("admin", "POST", path+"/void", url.Values{"reason": {"抽样比例录入错误"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("void from the web: %d", res.StatusCode)
+	}
+	_, page := f.do("viewer", "GET", path, nil)
+	if !strings.Contains(page, "已作废") || !strings.Contains(page, "抽样比例录入错误") {
+		t.Error("the record page does not show the void")
+	}
+	_, js := f.do("viewer", "GET", path+"?format=json", nil)
+	var rec sampling.Record
+	if err := json.Unmarshal([]byte(js), &rec); err != nil || rec.Voided == nil || rec.Voided.Reason != "抽样比例录入错误" || rec.Voided.By != "admin" {
+		t.Errorf("the JSON record's void: %+v %v", rec.Voided, err)
+	}
+	var audit []pinggu.AuditEntry
+	f.db.View(ctx, func(tx *store.Tx) (err error) {
+		audit, err = tx.AuditEntries(ctx, store.AuditFilter{ObjectType: "draw", ObjectID: itoa(f.draw)})
+		return
+	})
+	if len(audit) == 0 || audit[0].Action != "draw.void" {
+		t.Errorf("the void is not audited: %+v", audit)
+	}
+	// The voided seed cannot be rolled again; a fresh one draws.
+	if code, body := api("admin", "POST", "/api/v1/campaigns/"+cid+"/draws", `{"kind": "units", "seed": "12345678901234567890", "label": "api-units"}`); code != http.StatusConflict || !strings.Contains(body, "该种子已用于") {
+		t.Errorf("voided seed again: %d %s", code, body)
+	}
+	code, body := api("admin", "POST", "/api/v1/campaigns/"+cid+"/draws", `{"kind": "units", "seed": "55555555556666666666", "label": "api-units"}`)
+	if code != http.StatusCreated {
+		t.Fatalf("draw after the void: %d %s", code, body)
+	}
+	// Codes issued: the new draw can no longer be voided.
+	f.db.Update(ctx, store.Actor{Login: "test"}, func(tx *store.Tx) error {
+		return tx.IssueCodes(ctx, cp.ID, f.units["branch-321002001"].ID, "党员", "b1", []string{"hash-1"})
+	})
+	var draws []store.DrawInfo
+	f.db.View(ctx, func(tx *store.Tx) (err error) { draws, err = tx.Draws(ctx, cp.ID); return })
+	last := draws[len(draws)-1]
+	if code, body := api("admin", "POST", "/api/v1/campaigns/"+cid+"/draws/"+itoa(last.ID)+"/void", `{"reason": "再试一次"}`); code != http.StatusConflict || !strings.Contains(body, "已据此发放 1 个测评码") {
+		t.Errorf("void after codes: %d %s", code, body)
 	}
 }

@@ -246,7 +246,7 @@ func (s *Server) intervieweeDraw(w http.ResponseWriter, r *http.Request, c *reqC
 	if len(ps) > 0 {
 		err = pinggu.Invalid("draw.invalid", ps)
 	} else {
-		_, err = draw.Interviewees(r.Context(), s.db, store.ActorOf(c.User), cp, &unit, seed, label, quotas)
+		_, err = draw.Interviewees(r.Context(), s.db, store.ActorOf(c.User), cp, &unit, seed, label, r.PostFormValue("occasion"), quotas)
 	}
 	if err != nil {
 		return s.rosterFailed(w, r, c, cp, rosterView{}, err)

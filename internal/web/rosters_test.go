@@ -103,8 +103,9 @@ func TestRosterThroughTheWeb(t *testing.T) {
 		return nil
 	})
 	st := rec.Strata[0]
-	if st.Stratum != "321002001" || st.K != 100 {
-		t.Fatalf("respondent stratum = %s k=%d, want 321002001 k=100 (广陵区's 100 all from 东关街道)", st.Stratum, st.K)
+	// 广陵区's 100 completes all from 东关街道, drawn at 85 %: ceil(10000/85) = 118.
+	if st.Stratum != "321002001" || st.K != 118 {
+		t.Fatalf("respondent stratum = %s k=%d, want 321002001 k=118", st.Stratum, st.K)
 	}
 	call := "/campaigns/" + cid + "/draws/" + itoa(did) + "/units/" + own
 	if res, _ := f.do("liaison", "GET", call+"/call", nil); res.StatusCode != http.StatusForbidden {
@@ -141,7 +142,7 @@ func TestRosterThroughTheWeb(t *testing.T) {
 
 	// A symposium: 5 members drawn by the group with a fresh seed.
 	res, _ = f.doAs(evaluator, "POST", "/campaigns/"+cid+"/units/"+own+"/interviewees",
-		url.Values{"quota.党员": {"5"}, "seed": {"31313131313131313131"}, "label": {"symposium-1"}})
+		url.Values{"quota.党员": {"5"}, "seed": {"31313131313131313131"}, "label": {"symposium-1"}, "occasion": {"3 月 5 日座谈会"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("symposium draw: %d", res.StatusCode)
 	}

@@ -80,6 +80,7 @@ func (s *Server) routes() []route {
 		{"GET", "/campaigns/{cid}/frames.zip", pinggu.PermCampaignView, false, s.framesZip},
 		{"POST", "/campaigns/{cid}/draws", pinggu.PermCampaignSetup, false, s.drawCreate},
 		{"GET", "/campaigns/{cid}/draws/{did}", pinggu.PermCampaignView, false, s.drawRecord},
+		{"POST", "/campaigns/{cid}/draws/{did}/void", pinggu.PermCampaignSetup, false, s.drawVoid},
 		{"GET", "/campaigns/{cid}/draws/{did}/units/{id}/call", pinggu.PermRosterFreeze, true, s.callPage},
 		{"POST", "/campaigns/{cid}/draws/{did}/units/{id}/replace", pinggu.PermRosterFreeze, true, s.replacePerson},
 
@@ -124,6 +125,9 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/campaigns/{cid}/advance", pinggu.PermCampaignSetup, false, s.apiCampaignAdvance},
 		{"GET", "/api/v1/campaigns/{cid}/deadlines", pinggu.PermCampaignView, false, s.apiDeadlines},
 		{"GET", "/api/v1/campaigns/{cid}/results", pinggu.PermResultsView, false, s.apiResults},
+		{"GET", "/api/v1/campaigns/{cid}/draws", pinggu.PermCampaignView, false, s.apiDraws},
+		{"POST", "/api/v1/campaigns/{cid}/draws", pinggu.PermCampaignSetup, false, s.apiDrawCreate},
+		{"POST", "/api/v1/campaigns/{cid}/draws/{did}/void", pinggu.PermCampaignSetup, false, s.apiDrawVoid},
 		{"POST", "/api/v1/campaigns/{cid}/groups", pinggu.PermCampaignSetup, false, s.apiGroupCreate},
 		{"POST", "/api/v1/campaigns/{cid}/groups/{gid}", pinggu.PermCampaignSetup, false, s.apiGroupAdd},
 		{"GET", "/api/v1/frameworks", pinggu.PermCampaignView, false, s.apiFrameworks},
