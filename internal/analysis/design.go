@@ -202,6 +202,29 @@ func Design(strata []Stratum1, clusters []Cluster) Estimate {
 	return e
 }
 
+// Weights are the design weights (M_h/m_h)(N_i/n_i) of each cluster's
+// respondents, 0 for a cluster without answers.
+func Weights(strata []Stratum1, clusters []Cluster) []float64 {
+	m := make([]int, len(strata))
+	for _, c := range clusters {
+		if c.M.N > 0 {
+			m[c.Stratum]++
+		}
+	}
+	out := make([]float64, len(clusters))
+	for i, c := range clusters {
+		if c.M.N == 0 {
+			continue
+		}
+		Mh := float64(strata[c.Stratum].Pop)
+		if strata[c.Stratum].Certainty {
+			Mh = float64(m[c.Stratum])
+		}
+		out[i] = Mh / float64(m[c.Stratum]) * float64(c.Pop) / float64(c.M.N)
+	}
+	return out
+}
+
 // DesignRate is a favorable rate from a design estimate of y ∈ {0, 1}
 // over a domain whose rosters hold pop people:
 // the Wilson interval on n_eff = p(1 − p)/v with t_{0.975, df}. When v is

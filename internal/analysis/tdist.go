@@ -1,12 +1,28 @@
 package analysis
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // TQuantile975 is Student's t quantile t_{0.975, df}: the critical value
 // of a two-sided 95 % interval on df degrees of freedom (S4). It solves
 // P(T ≤ t) = 0.975 by bisection on the regularised incomplete beta
 // function, to the last bits of a float64: R's qt(0.975, df) to 1e-12.
 func TQuantile975(df int) float64 {
+	if v, ok := tCache.Load(df); ok {
+		return v.(float64)
+	}
+	t := tQuantile975(df)
+	tCache.Store(df, t)
+	return t
+}
+
+// tCache keeps each quantile once computed: S5's check recomputes
+// intervals by the thousand.
+var tCache sync.Map
+
+func tQuantile975(df int) float64 {
 	if df < 1 {
 		return math.NaN()
 	}

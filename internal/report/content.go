@@ -243,41 +243,13 @@ func categories(a *results.Area) string {
 	return s + "。"
 }
 
-// RateText shows a stat's favorable rate: "—" without data, "*" when
-// suppressed, rounded from the exact integers when it is one unit's ratio.
-func RateText(s *results.Stat) string {
-	switch {
-	case s.Rate.N == 0:
-		return "—"
-	case s.Hidden:
-		return "*"
-	case s.Rate.P == float64(s.Rate.X)/float64(s.Rate.N):
-		// One unit's rate (or a weighted one that equals the plain ratio):
-		// rounded from the exact integers.
-		return analysis.PercentOf(s.Rate.X, s.Rate.N)
-	}
-	return analysis.Percent(s.Rate.P)
-}
+// RateText shows a stat's favorable rate (results.Stat.RateText).
+func RateText(s *results.Stat) string { return s.RateText() }
 
-// IntervalText shows a stat's 95 % interval, "全员参评" for a census.
-func IntervalText(s *results.Stat) string {
-	switch {
-	case !s.Shown():
-		return "—"
-	case s.Rate.Census:
-		return "全员参评"
-	case s.Rate.NoInterval:
-		return "单位过少，不计"
-	}
-	return strings.TrimSuffix(analysis.Percent(s.Rate.Lo), "%") + "–" + analysis.Percent(s.Rate.Hi)
-}
+// IntervalText shows a stat's 95 % interval (results.Stat.IntervalText).
+func IntervalText(s *results.Stat) string { return s.IntervalText() }
 
-func meanOf(s *results.Stat) string {
-	if !s.Shown() {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f", s.Mean+1e-9)
-}
+func meanOf(s *results.Stat) string { return s.MeanText() }
 
 func overallText(d *Document, city *results.City, a *results.Area) {
 	o := &a.Overall
@@ -292,7 +264,7 @@ func overallText(d *Document, city *results.City, a *results.Area) {
 	case o.Rate.NoInterval:
 		s += "（抽中并作答的单位过少，自由度不足，不计置信区间）"
 	default:
-		s += fmt.Sprintf("（95%%置信区间%s，有效样本量%.0f）", IntervalText(o), o.Rate.NEff)
+		s += fmt.Sprintf("（95%%置信区间%s）", IntervalText(o))
 	}
 	s += fmt.Sprintf("，平均分%s。", meanOf(o))
 	if a.HasDiff && city.Overall.Shown() {

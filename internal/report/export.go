@@ -3,10 +3,12 @@ package report
 import (
 	"context"
 	"io"
+	"slices"
 
 	"pinggu"
 	"pinggu/internal/analysis"
 	"pinggu/internal/draw"
+	"pinggu/internal/results"
 	"pinggu/internal/store"
 	"pinggu/internal/tabular"
 )
@@ -77,8 +79,22 @@ func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, op
 			}
 			perCat[t.Unit][t.Category] += t.N
 		}
-		for _, n := range perUnit {
-			if n < 5 {
+		// The units whose results S5 hides — small ones, and the siblings
+		// that would give them away beside their county's figures — are
+		// left out of the export too: their rows would undo it.
+		in, err := results.Load(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		hidden := map[int64]bool{}
+		for _, a := range results.Compute(in).Areas {
+			for _, o := range a.Objects {
+				hidden[o.Unit.ID] = o.Overall.Hidden
+			}
+		}
+		for id, n := range perUnit {
+			if n < analysis.MinRespondents || hidden[id] {
+				hidden[id] = true
 				st.HiddenUnits++
 			}
 		}
@@ -117,13 +133,15 @@ func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, op
 		// only reads them.
 		cells := map[int64]*unitCells{}
 		for _, u := range units {
-			uc := &unitCells{ok: perUnit[u.ID] >= 5, code: draw.ElementID(u), name: u.Name, kind: u.Kind.Chinese(), categoryShown: map[string]bool{}}
+			uc := &unitCells{ok: perUnit[u.ID] > 0 && !hidden[u.ID], code: draw.ElementID(u), name: u.Name, kind: u.Kind.Chinese(), categoryShown: map[string]bool{}}
 			// S5 over the unit's categories: a small one is blanked, and so
-			// are siblings that would give it away.
+			// are siblings that would give it away, taken in a fixed order
+			// (the roster's categories, then any other by name) so that two
+			// exports blank the same ones.
 			var cats []string
 			var ns []int
-			for cat, n := range perCat[u.ID] {
-				cats, ns = append(cats, cat), append(ns, n)
+			for _, cat := range categoryOrder(perCat[u.ID]) {
+				cats, ns = append(cats, cat), append(ns, perCat[u.ID][cat])
 			}
 			for i, hide := range analysis.Suppress(ns) {
 				uc.categoryShown[cats[i]] = !hide
@@ -209,4 +227,22 @@ func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, op
 		return nil
 	})
 	return st, err
+}
+
+// categoryOrder lists the categories of counts in pinggu.RosterCategories
+// order, then any others sorted.
+func categoryOrder(counts map[string]int) []string {
+	var out, rest []string
+	for _, c := range pinggu.RosterCategories {
+		if _, ok := counts[c]; ok {
+			out = append(out, c)
+		}
+	}
+	for c := range counts {
+		if !slices.Contains(pinggu.RosterCategories, c) {
+			rest = append(rest, c)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
 }

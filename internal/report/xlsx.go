@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/xuri/excelize/v2"
 
@@ -67,10 +68,20 @@ func (x *book) rateCells(s *results.Stat) []any {
 		return []any{"", "", "", ""}
 	case !s.Shown():
 		return []any{"*", "*", "*", "*"}
-	case s.Rate.Census:
-		return []any{s.Rate.P, "全员", "全员", s.Mean}
 	}
-	return []any{s.Rate.P, s.Rate.Lo, s.Rate.Hi, s.Mean}
+	// The published figures at their published precision, never the
+	// exact estimates (S5 guards what the pages show).
+	v := s.Values()
+	cell := func(f *float64, none any) any {
+		if f == nil {
+			return none
+		}
+		return *f
+	}
+	if s.Rate.Census {
+		return []any{cell(v.Rate, ""), "全员", "全员", cell(v.Mean, "")}
+	}
+	return []any{cell(v.Rate, ""), cell(v.Lo, "—"), cell(v.Hi, "—"), cell(v.Mean, "")}
 }
 
 func (x *book) styleRates(sheet string, first, last int, col int) {
@@ -95,7 +106,7 @@ func (x *book) areas(city *results.City, areas []*results.Area) {
 		}
 		diff := any("")
 		if a.HasDiff && !st.Hidden {
-			diff = a.Diff
+			diff = math.Round(a.Diff*1000) / 1000 // as the pages show it, in tenths of a point
 		}
 		cells := append([]any{a.Unit.Name, a.Unit.Kind.Chinese(), len(a.Objects), a.Sample, a.Responses, ratio(a.Responses, a.Sample)}, x.rateCells(&st)...)
 		cells = append(cells, diff, a.Rank.String())

@@ -54,11 +54,25 @@ type design struct {
 // are the two-stage design of S4. An object the unit draw did not take
 // (a reference unit, say) stands as its own certainty stratum.
 func (d *design) estimate(objects []*Object, single bool, q string, t analysis.Tally) Stat {
+	b := d.build(objects, single, q)
+	e := analysis.Design(b.strata, b.fav)
+	st := Stat{Tally: t, Rate: analysis.DesignRate(e, single, b.pop), Mean: analysis.Design(b.strata, b.score).Value, Pooled: !single}
+	st.Hidden = st.Rate.Suppressed
+	return st
+}
+
+// built is a question's design over some objects: its strata, one cluster
+// per object (in the objects' order) for the favorable rate and for the
+// score, and the rosters' total.
+type built struct {
+	strata     []analysis.Stratum1
+	fav, score []analysis.Cluster
+	pop        int
+}
+
+func (d *design) build(objects []*Object, single bool, q string) built {
 	index := map[string]int{}
-	var strata []analysis.Stratum1
-	fav := make([]analysis.Cluster, 0, len(objects))
-	score := make([]analysis.Cluster, 0, len(objects))
-	pop := 0
+	b := built{fav: make([]analysis.Cluster, 0, len(objects)), score: make([]analysis.Cluster, 0, len(objects))}
 	for _, o := range objects {
 		label, info := "", store.UnitStratum{Pop: 1, Certainty: true}
 		if !single {
@@ -70,23 +84,20 @@ func (d *design) estimate(objects []*Object, single bool, q string, t analysis.T
 		}
 		h, ok := index[label]
 		if !ok {
-			h = len(strata)
+			h = len(b.strata)
 			index[label] = h
-			strata = append(strata, analysis.Stratum1{Pop: info.Pop, Certainty: info.Certainty})
+			b.strata = append(b.strata, analysis.Stratum1{Pop: info.Pop, Certainty: info.Certainty})
 		}
 		var s sample
 		if p := o.samples[q]; p != nil {
 			s = *p
 		}
 		n := o.population(s.fav.N)
-		pop += n
-		fav = append(fav, analysis.Cluster{Stratum: h, Pop: n, M: s.fav})
-		score = append(score, analysis.Cluster{Stratum: h, Pop: n, M: s.score})
+		b.pop += n
+		b.fav = append(b.fav, analysis.Cluster{Stratum: h, Pop: n, M: s.fav})
+		b.score = append(b.score, analysis.Cluster{Stratum: h, Pop: n, M: s.score})
 	}
-	e := analysis.Design(strata, fav)
-	st := Stat{Tally: t, Rate: analysis.DesignRate(e, single, pop), Mean: analysis.Design(strata, score).Value}
-	st.Hidden = st.Rate.Suppressed
-	return st
+	return b
 }
 
 // population is the roster an object's n respondents were drawn from. A

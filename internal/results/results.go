@@ -97,6 +97,9 @@ type Stat struct {
 	// Hidden: fewer than analysis.MinRespondents respondents, or a sibling
 	// that would give such a result away. Nothing of it may be shown.
 	Hidden bool
+	// Pooled: the estimate of several units (a county, the city), whose
+	// interval is published in whole percent.
+	Pooled bool
 }
 
 // Shown reports whether the stat has data and may be shown.
@@ -375,6 +378,9 @@ func (a *Area) finish(in *Input, d *design, levels int) {
 			a.Objects[i].hide()
 		}
 	}
+	if !single {
+		a.protect(d, scoresOf(in.Campaign.Settings.Scale))
+	}
 	// The checklist: the area itself, then each object that is not it.
 	a.Checklist = append(a.Checklist, a.Unit)
 	for _, o := range a.Objects {
@@ -467,6 +473,14 @@ func parts(d *design, objects []*Object, single bool, levels int) []*Part {
 			p.Dimensions[dm.Code] = &s
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+func scoresOf(s pinggu.Scale) []int {
+	out := make([]int, len(s.Levels))
+	for i, l := range s.Levels {
+		out[i] = l.Score
 	}
 	return out
 }

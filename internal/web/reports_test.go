@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"pinggu"
+	"pinggu/internal/results"
 	"pinggu/internal/store"
 )
 
@@ -151,26 +152,48 @@ func TestReportWorkflowOverHTTP(t *testing.T) {
 }
 
 // TestCommentsOnTheReportPage: the group reads the comments of objects
-// whose results are shown, and none of an object with 3 responses, nor of
-// the 6-response sibling that would give those away beside the total.
+// whose results are shown, and none of an object whose results are hidden
+// (S5): not of the one with 3 responses, nor of the siblings that would
+// give it away beside the county's figure.
 func TestCommentsOnTheReportPage(t *testing.T) {
 	f := newFixture(t)
 	cp := f.campaigns["published"]
 	var rs []pinggu.Response
-	for code, n := range map[string]int{"321002": 10, "321002001": 6, "branch-321002001": 3} {
+	counts := map[string]int{"321002": 10, "321002001": 6, "branch-321002001": 3}
+	for code, n := range counts {
 		for i := range n {
 			rs = append(rs, pinggu.Response{CampaignID: cp.ID, UnitID: f.units[code].ID, Channel: "online", Day: "2026-12-10",
-				Answers: map[string]int{"L1.1": 0}, Overall: 0, Comment: fmt.Sprintf("%s 的意见 %d <b>", code, i)})
+				Answers: map[string]int{"L1.1": i % 4}, Overall: (i * 7) % 4, Comment: fmt.Sprintf("%s 的意见 %d <b>", code, i)})
 		}
 	}
 	if err := f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error { return tx.LoadResponses(ctx, rs) }); err != nil {
 		t.Fatal(err)
 	}
+	var city *results.City
+	f.db.View(ctx, func(tx *store.Tx) error {
+		in, err := results.Load(ctx, tx, cp)
+		city = results.Compute(in)
+		return err
+	})
 	_, body := f.do("evaluator", "GET", fmt.Sprintf("/campaigns/%d/units/%d/report", cp.ID, f.units["321002"].ID), nil)
-	if strings.Count(body, "321002 的意见") != 10 || !strings.Contains(body, "&lt;b&gt;") {
-		t.Errorf("the county's own 10 comments are not all shown, escaped")
+	shown := 0
+	for _, o := range city.Area(f.units["321002"].ID).Objects {
+		code := o.Unit.Code
+		if code == "" {
+			code = "branch-321002001"
+		}
+		got := strings.Count(body, code+" 的意见")
+		if o.Overall.Shown() {
+			shown++
+			if got != counts[code] || !strings.Contains(body, "&lt;b&gt;") {
+				t.Errorf("%s is shown: %d of its %d comments on the page, escaped: %v", code, got, counts[code], strings.Contains(body, "&lt;b&gt;"))
+			}
+		} else if got != 0 {
+			t.Errorf("%d comments of %s, whose results are hidden, are shown", got, code)
+		}
 	}
-	if strings.Contains(body, "321002001 的意见") || strings.Contains(body, "branch-321002001 的意见") {
-		t.Error("comments of a suppressed object are shown")
+	t.Logf("%d of 3 objects shown", shown)
+	if small := city.Area(f.units["321002"].ID).Objects; len(small) != 3 || shown == 0 || shown == 3 {
+		t.Errorf("%d objects, %d shown: the one with 3 responses must be hidden, another shown", len(small), shown)
 	}
 }

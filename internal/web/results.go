@@ -525,7 +525,6 @@ type apiResult struct {
 	Rate      *float64 `json:"favorable_rate,omitempty"`
 	Lo        *float64 `json:"lo,omitempty"`
 	Hi        *float64 `json:"hi,omitempty"`
-	NEff      *float64 `json:"n_eff,omitempty"`
 	Census    bool     `json:"census,omitempty"`
 	Mean      *float64 `json:"mean,omitempty"`
 	Rank      string   `json:"rank,omitempty"`
@@ -542,10 +541,9 @@ func (s *Server) apiResults(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	for _, a := range s.visibleAreas(c, cp, set) {
 		x := apiResult{Unit: a.Unit.Code, Name: a.Unit.Name, Kind: string(a.Unit.Kind), Sample: a.Sample, Responses: a.Responses, Rank: a.Rank.String()}
 		if st := a.Overall; st.Shown() && !a.HiddenInCity {
-			x.Rate, x.Mean, x.NEff, x.Census = &st.Rate.P, &st.Mean, &st.Rate.NEff, st.Rate.Census
-			if !st.Rate.Census {
-				x.Lo, x.Hi = &st.Rate.Lo, &st.Rate.Hi
-			}
+			// At the precision of the pages, never more (S5).
+			v := st.Values()
+			x.Rate, x.Mean, x.Census, x.Lo, x.Hi = v.Rate, v.Mean, st.Rate.Census, v.Lo, v.Hi
 		}
 		if rep := set.Reports[a.Unit.ID]; rep != nil {
 			x.Report = string(rep.State)
