@@ -504,7 +504,7 @@ func kindOrder(k pinggu.UnitKind) int {
 }
 
 func compareUnits(a, b pinggu.Unit) int {
-	return cmp.Or(cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)), strings.Compare(a.Code, b.Code), strings.Compare(a.Name, b.Name))
+	return cmp.Or(cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)), strings.Compare(a.Code, b.Code), strings.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 }
 
 func kindRank(k pinggu.UnitKind) int {
