@@ -159,8 +159,8 @@ func (x *search) witness(i int, cell func(pair) bool) bool {
 // and candidates checked against the published figures per search.
 const (
 	bucketsPerBand = 8
-	perBucket      = 3
-	maxChecks      = 200
+	perBucket      = 16
+	maxChecks      = 2000
 )
 
 // solve looks for a vector, one value per object from opts, whose

@@ -310,7 +310,7 @@ func objectsTable(city *results.City, a *results.Area) Table {
 	}
 	t.Rows = append(t.Rows, []Cell{{Text: "全市", Span: 2}, num(city.Pop), num(city.Sample), num(city.Responses),
 		{Text: analysis.PercentOf(city.Responses, city.Sample), Right: true}, {Text: RateText(&city.Overall), Right: true}, {Text: IntervalText(&city.Overall)}, {Text: meanOf(&city.Overall), Right: true}})
-	t.Note = fmt.Sprintf("注：“*”表示有效测评表不足%d份，或可由合计推算出不足%d份单位的结果，不予显示。“全员参评”指名单内人员全部作答，无抽样误差。", analysis.MinRespondents, analysis.MinRespondents)
+	t.Note = fmt.Sprintf("注：“*”表示有效测评表不足%d份的结果，以及与合计一并公布时可据以推算出隐藏结果的单位的结果，均不予显示。“全员参评”指名单内人员全部作答，无抽样误差。合计和全市的置信区间取整数百分比。", analysis.MinRespondents)
 	return t
 }
 
