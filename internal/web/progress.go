@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"pinggu"
+	"pinggu/internal/draw"
+	"pinggu/internal/sampling"
 	"pinggu/internal/store"
 )
 
@@ -15,6 +18,9 @@ type progressRow struct {
 	Target    int
 	Shortfall int
 	Rate      string // responses / codes issued, one decimal, half up
+	// Call is the unit's call list in its respondent draw, where the next
+	// reserves are released when it falls short (S3a).
+	Call string
 }
 
 type progressView struct {
@@ -47,6 +53,10 @@ func (s *Server) surveyProgress(w http.ResponseWriter, r *http.Request, c *reqCt
 		for _, u := range all {
 			byID[u.ID] = u
 		}
+		targets, err := respondentTargets(ctx, tx, cp)
+		if err != nil {
+			return err
+		}
 		counties := map[int64]*progressRow{}
 		for _, u := range all {
 			p := prog[u.ID]
@@ -60,8 +70,11 @@ func (s *Server) surveyProgress(w http.ResponseWriter, r *http.Request, c *reqCt
 					county = byID[a]
 				}
 			}
-			if u.Kind == pinggu.KindMunicipalUnit {
-				row.Target = min(cp.Settings.MinMunicipal, max(u.Headcount, 1))
+			if t, ok := targets[u.ElementID()]; ok {
+				row.Target = t.target
+				if t.target > row.Done {
+					row.Call = "/campaigns/" + itoa(cp.ID) + "/draws/" + itoa(t.draw) + "/units/" + itoa(u.ID) + "/call"
+				}
 			}
 			if county.ID != 0 {
 				row.County = county.Name
@@ -95,4 +108,47 @@ func finish(r progressRow) progressRow {
 		r.Rate = itoa(int64(permille/10)) + "." + itoa(int64(permille%10)) + "%"
 	}
 	return r
+}
+
+// target is a unit's completes target in its respondent draw.
+type target struct {
+	draw   int64
+	target int
+}
+
+// respondentTargets reads each drawn unit's target of completes from the
+// standing respondent draws: its alloc-v2 share in a county, min(30, N)
+// for a municipal unit (the draw's own quota for records made before
+// alloc-v2, which drew exactly their targets).
+func respondentTargets(ctx context.Context, tx *store.Tx, cp *pinggu.Campaign) (map[string]target, error) {
+	draws, err := tx.Draws(ctx, cp.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]target{}
+	for _, d := range draws {
+		if d.Kind != draw.KindRespondents || d.Voided() {
+			continue
+		}
+		_, rec, err := tx.DrawRecord(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range rec.Strata {
+			out[st.Stratum] = target{d.ID, min(cp.Settings.MinMunicipal, st.N)}
+			if st.K < out[st.Stratum].target { // before alloc-v2
+				out[st.Stratum] = target{d.ID, st.K}
+			}
+		}
+		for _, a := range rec.Allocations {
+			for _, sh := range a.Shares {
+				t := sh.Target
+				if a.Rule != sampling.AllocRule {
+					t = sh.Quota
+				}
+				out[sh.Stratum] = target{d.ID, t}
+			}
+		}
+	}
+	return out, nil
 }

@@ -104,12 +104,15 @@ func parseTemplates() (map[string]*template.Template, error) {
 		},
 		"inc": func(i int) int { return i + 1 },
 		"ptableOf": func(v progressView, rows []progressRow) any {
+			// Reserves: the call lists open to those who may freeze rosters
+			// (the unit's group), which the call page checks again.
 			return struct {
 				L        *i18n.Localizer
 				Rows     []progressRow
 				Campaign int64
 				Codes    bool
-			}{v.L, rows, v.Campaign.ID, v.Can("codes.issue") || v.User.Role == pinggu.RoleEvaluator}
+				Reserves bool
+			}{v.L, rows, v.Campaign.ID, v.Can("codes.issue") || v.User.Role == pinggu.RoleEvaluator, v.User.Role == pinggu.RoleEvaluator || v.User.Role == pinggu.RoleAdmin}
 		},
 		// unitOf is the unit part of a respondent or interviewee stratum:
 		// "M001" of "M001", "M001" of "M001/党员".

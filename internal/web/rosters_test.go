@@ -107,6 +107,15 @@ func TestRosterThroughTheWeb(t *testing.T) {
 	if st.Stratum != "321002001" || st.K != 118 {
 		t.Fatalf("respondent stratum = %s k=%d, want 321002001 k=118", st.Stratum, st.K)
 	}
+	// Fieldwork: 东关街道 has codes and no completes yet, so the progress
+	// board shows its alloc-v2 target of 100 short and offers its reserves.
+	f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error {
+		return tx.IssueCodes(ctx, f.campaigns["published"].ID, f.units["321002001"].ID, "党员", "b", []string{"h-1", "h-2"})
+	})
+	_, board := f.do("evaluator", "GET", "/campaigns/"+cid+"/progress", nil)
+	if !strings.Contains(board, `<td class="num">100</td>`) || !strings.Contains(board, "/draws/"+itoa(did)+"/units/"+own+"/call") {
+		t.Error("the progress board does not show 东关街道's target of 100 and its reserves")
+	}
 	call := "/campaigns/" + cid + "/draws/" + itoa(did) + "/units/" + own
 	if res, _ := f.do("liaison", "GET", call+"/call", nil); res.StatusCode != http.StatusForbidden {
 		t.Errorf("the liaison opened the call list: %d", res.StatusCode)
