@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"pinggu"
+	"pinggu/internal/analysis"
 	"pinggu/internal/registry"
 	"pinggu/internal/store"
 	"pinggu/internal/store/storetest"
@@ -103,4 +104,26 @@ func TestExportResponses(t *testing.T) {
 			t.Error("the export carries a comment or a day, or a name with a comma is not quoted")
 		}
 	})
+}
+
+// TestExportHidesCategoriesInAFixedOrder: with 3, 6 and 6 respondents in
+// three categories, the 3 and one 6 are blanked — always the same 6, the
+// first in the roster's order — so that two exports never blank different
+// ones and give the 3 away together (S5).
+func TestExportHidesCategoriesInAFixedOrder(t *testing.T) {
+	counts := map[string]int{pinggu.RosterCategories[2]: 6, pinggu.RosterCategories[0]: 3, pinggu.RosterCategories[1]: 6}
+	for range 50 { // map order changes from run to run; the outcome may not
+		cats := categoryOrder(counts)
+		var ns []int
+		for _, c := range cats {
+			ns = append(ns, counts[c])
+		}
+		hidden := map[string]bool{}
+		for i, h := range analysis.Suppress(ns) {
+			hidden[cats[i]] = h
+		}
+		if !hidden[pinggu.RosterCategories[0]] || !hidden[pinggu.RosterCategories[1]] || hidden[pinggu.RosterCategories[2]] {
+			t.Fatalf("order %v hides %v", cats, hidden)
+		}
+	}
 }
