@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
@@ -184,5 +185,52 @@ func TestDemoLeavesRealDatabasesAlone(t *testing.T) {
 	}
 	if after := sum(real); after != before {
 		t.Errorf("the real database changed: %s → %s", before, after)
+	}
+}
+
+// TestUnitsCSVWithFormulaNames: registry names a spreadsheet would run as
+// formulas are exported neutralised (no cell starts with =, +, -, @) and
+// re-import unchanged.
+func TestUnitsCSVWithFormulaNames(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.WriteAll([][]string{{"编码", "名称", "类型", "上级编码", "党员人数"},
+		{"3210", "扬州市", "市", "", "0"},
+		{"321002", `=HYPERLINK("http://x.example","点击")`, "县市区", "3210", "10"},
+		{"321002001", `+cmd|' /C calc'!A0`, "乡镇街道", "321002", "10"},
+		{"", `@SUM(1+1)`, "党支部", "321002001", "6"},
+		{"", `-2+3+cmd|' /C calc'!A0`, "党支部", "321002001", "4"}})
+	file := filepath.Join(dir, "units.csv")
+	os.WriteFile(file, buf.Bytes(), 0o644)
+	if r := pinggu(t, "", "import", "units", "--db", db, file); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	out := filepath.Join(dir, "out.csv")
+	if r := pinggu(t, "", "export", "units", "--db", db, "--format", "csv", "--out", out); r.code != 0 {
+		t.Fatalf("export: %+v", r)
+	}
+	data, _ := os.ReadFile(out)
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := 0
+	for _, r := range recs {
+		for _, cell := range r {
+			if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+				t.Errorf("exported cell %q would run as a formula", cell)
+			}
+			if strings.HasPrefix(cell, "'") {
+				hostile++
+			}
+		}
+	}
+	if hostile != 4 {
+		t.Errorf("%d neutralised cells, want the 4 hostile names", hostile)
+	}
+	if r := pinggu(t, "", "import", "units", "--db", db, out); r.code != 0 || !strings.Contains(r.out, "不变 5") {
+		t.Errorf("re-import of the export: %+v", r)
 	}
 }

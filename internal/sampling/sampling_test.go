@@ -309,3 +309,13 @@ func TestAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestFrameNamesNeutralised: a frame file is opened in spreadsheets by
+// auditors, so a name that would run as a formula gets an apostrophe; the
+// ids, which the draw uses, are written as they are.
+func TestFrameNamesNeutralised(t *testing.T) {
+	csv := string(sampling.CanonicalCSV([]sampling.FrameRow{{ID: "A1", Name: "=HYPERLINK(\"x\")"}, {ID: "A2", Name: "普通"}}))
+	if !strings.Contains(csv, "A1,\"'=HYPERLINK(\"\"x\"\")\"\n") || !strings.Contains(csv, "A2,普通\n") {
+		t.Errorf("frame:\n%s", csv)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"pinggu"
 )
 
 // RowWriter writes a table one row at a time, for exports too large to
@@ -20,7 +22,8 @@ type RowWriter interface {
 
 // NewCSVWriter starts a streamed CSV (UTF-8 with a BOM, CRLF) with header.
 // Fields are quoted as encoding/csv would (RFC 4180: a field with a comma,
-// quote, line break or leading space); the rows go through a 64 KB buffer.
+// quote, line break or leading space) after Neutralize; the rows go
+// through a 64 KB buffer.
 func NewCSVWriter(w io.Writer, header []string) (RowWriter, error) {
 	c := &csvRows{w: bufio.NewWriterSize(w, 1<<16)}
 	c.w.WriteString("\xEF\xBB\xBF")
@@ -59,6 +62,7 @@ func (c *csvRows) Write(row []any) error {
 }
 
 func (c *csvRows) field(s string) {
+	s = pinggu.Neutralize(s)
 	if s == "" || !strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[0] != '\t' {
 		c.w.WriteString(s)
 		return

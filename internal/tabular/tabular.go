@@ -96,6 +96,9 @@ func readCSV(data []byte) (*Table, error) {
 			return nil, pinggu.Errorf(pinggu.EInvalid, "file.csv_syntax", "Line", line)
 		}
 		line, _ := r.FieldPos(0)
+		for i := range rec {
+			rec[i] = pinggu.Restore(rec[i]) // what pinggu's own CSV exports neutralised
+		}
 		if err := t.add(rec, line); err != nil {
 			return nil, err
 		}

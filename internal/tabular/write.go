@@ -8,22 +8,35 @@ import (
 	"slices"
 
 	"github.com/xuri/excelize/v2"
+
+	"pinggu"
 )
 
 // WriteCSV writes header and rows as UTF-8 CSV with a BOM, which is what
-// Excel needs to show Chinese correctly when the file is double-clicked.
+// Excel needs to show Chinese correctly when the file is double-clicked;
+// cells a spreadsheet would run as formulas are neutralised.
 func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 	if _, err := w.Write([]byte("\xEF\xBB\xBF")); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	if err := cw.Write(header); err != nil {
+	safe := func(r []string) []string {
+		out := make([]string, len(r))
+		for i, v := range r {
+			out[i] = pinggu.Neutralize(v)
+		}
+		return out
+	}
+	if err := cw.Write(safe(header)); err != nil {
 		return err
 	}
-	if err := cw.WriteAll(rows); err != nil {
-		return err
+	for _, r := range rows {
+		if err := cw.Write(safe(r)); err != nil {
+			return err
+		}
 	}
+	cw.Flush()
 	return cw.Error()
 }
 
