@@ -45,9 +45,12 @@ type Server struct {
 	metrics  *metrics
 	loc      *time.Location
 	handler  http.Handler
-	// Survey code attempts are throttled per client and overall; the
-	// limiters key on the address only, never on a code.
-	codeClients, codeGlobal *auth.Limiter
+	// Failed survey codes slow their source down (never lock it out, and
+	// never refuse a valid code); codeGlobal counts failures overall, and
+	// past its limit failing sources slow down sooner. Both key on the
+	// address only, never on a code.
+	codeBackoff *auth.Backoff
+	codeGlobal  *auth.Limiter
 	fields                  sync.Map // pre-rendered survey questions, by form and language
 }
 
@@ -74,7 +77,7 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{db: db, log: log, cfg: cfg, cat: cat, auth: auth.New(db), loc: loc, metrics: newMetrics(),
-		codeClients: auth.NewLimiter(30, 10*time.Minute), codeGlobal: auth.NewLimiter(2000, time.Minute)}
+		codeBackoff: auth.NewBackoff(), codeGlobal: auth.NewLimiter(2000, time.Minute)}
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -60,15 +60,19 @@ func (s *Server) surveyRender(w http.ResponseWriter, status int, v surveyView) e
 
 // surveyOpen checks the code and shows its form, or what is wrong with it:
 // mistyped (caught by the check symbol before any lookup), unknown, spent,
-// voided, or closed — each in plain words.
+// voided, or closed — each in plain words. A source that has failed often
+// waits first (auth.Backoff): a guesser is slowed to one try in 30 s, while
+// a valid code from the same address is never refused.
 func (s *Server) surveyOpen(w http.ResponseWriter, r *http.Request, c *reqCtx) (*survey.Ballot, string, error) {
 	client := clientIP(r)
-	if !s.codeClients.Allow(client) || !s.codeGlobal.Allow("all") {
+	release, _, err := s.codeBackoff.Wait(r.Context(), client, !s.codeGlobal.Allow("all"))
+	if err != nil { // the client went away while waiting
 		return nil, "", s.surveyRender(w, http.StatusTooManyRequests, surveyView{L: c.L, Message: c.L.T("survey.throttled")})
 	}
+	defer release()
 	code, ok := pinggu.NormalizeCode(r.PathValue("code"))
 	if !ok {
-		s.codeClients.Fail(client)
+		s.codeBackoff.Fail(client)
 		s.codeGlobal.Fail("all")
 		return nil, "", s.surveyRender(w, http.StatusUnprocessableEntity, surveyView{L: c.L, AskCode: true, Message: c.L.T("survey.code_mistyped")})
 	}
@@ -76,7 +80,7 @@ func (s *Server) surveyOpen(w http.ResponseWriter, r *http.Request, c *reqCtx) (
 	if err != nil {
 		e := pinggu.AsError(err)
 		if e.Code == pinggu.ENotFound {
-			s.codeClients.Fail(client)
+			s.codeBackoff.Fail(client)
 			s.codeGlobal.Fail("all")
 		}
 		if e.Code == pinggu.ENotFound || e.Code == pinggu.EConflict {

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -499,5 +501,47 @@ func TestResponsesMixed(t *testing.T) {
 				t.Errorf("after close: responses %d, inbox %d (%v)", count("responses"), count("response_inbox"), err)
 			}
 		})
+	}
+}
+
+// TestSurveyCannotBeClosed: 70 addresses each send 31 unknown codes (2,170
+// failures in a minute, past the overall limit); then a valid code from
+// each of them, and from an address never seen, gets its form. Nothing is
+// refused: failing addresses only wait, a little longer the more they
+// fail, never longer than 30 s, and the new address does not wait at all.
+func TestSurveyCannotBeClosed(t *testing.T) {
+	f := newFixture(t)
+	codes := issue(t, f, 71)
+	var waits []time.Duration
+	f.s.codeBackoff.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+	get := func(ip, code string) int {
+		r := httptest.NewRequest("GET", "/s/"+code, nil)
+		r.RemoteAddr = ip + ":40000"
+		res, _ := f.send(r)
+		return res.StatusCode
+	}
+	ip := func(src int) string { return fmt.Sprintf("10.1.%d.%d", src/200, src%200+1) }
+	for src := range 70 {
+		for range 31 {
+			if st := get(ip(src), pinggu.NewCode()); st != http.StatusNotFound {
+				t.Fatalf("an unknown code from %s: %d, want 404 (slowed, never refused)", ip(src), st)
+			}
+		}
+	}
+	if len(waits) == 0 {
+		t.Fatal("nobody was slowed down")
+	}
+	for src := range 70 {
+		if st := get(ip(src), codes[src]); st != http.StatusOK {
+			t.Errorf("a valid code from %s after its typos: %d", ip(src), st)
+		}
+	}
+	before := len(waits)
+	if st := get("192.0.2.7", codes[70]); st != http.StatusOK || len(waits) != before {
+		t.Errorf("a valid code from a new address: %d, waited %v", st, waits[before:])
+	}
+	longest := slices.Max(waits)
+	if longest > 30*time.Second || longest < 2*time.Second {
+		t.Errorf("the longest wait is %v: the delay must grow, up to 30 s", longest)
 	}
 }
