@@ -1,6 +1,6 @@
-// Package auth checks passwords and API tokens and throttles guessing. It
-// owns the argon2id parameters and the lock-out rules; sessions themselves
-// live in the web package.
+// Package auth checks passwords and API tokens and slows guessing down. It
+// owns the argon2id parameters and the delays that replace lock-outs;
+// sessions themselves live in the web package.
 package auth
 
 import (
@@ -41,78 +41,85 @@ func checkHash(pw, hash string) bool {
 	return err == nil && ok
 }
 
-// dummyHash is compared against when the login does not exist, so that an
-// unknown login takes as long as a wrong password.
-var dummyHash, _ = argon2id.CreateHash("pinggu-dummy-password", params)
+// dummy is the hash compared against when the login does not exist, so
+// that an unknown login takes as long as a wrong password. It is made on
+// first use: making it costs 60–80 ms that a process start need not pay.
+var dummy = sync.OnceValue(func() string {
+	h, _ := argon2id.CreateHash("pinggu-dummy-password", params)
+	return h
+})
 
-// Lock-out rules for one account.
-const (
-	FreeAttempts = 5                // failures before the account locks
-	LockFor      = 15 * time.Minute // length of a lock
-)
-
-// Authenticator checks logins against the store and throttles per client.
+// Authenticator checks logins against the store and slows guessing down.
+// Nothing a stranger does can lock an account: failures only delay the
+// next attempts (auth.Backoff), per login at one address first (a guesser
+// at their own address waits longer and longer), per address over every
+// login (spraying), and a little per login over every address (a
+// distributed guess). The real user at another address is not delayed by
+// the first two, and by the third at most a few seconds. An unknown login
+// is answered exactly as a wrong password: same message, same hash work,
+// same delays (they key on the login typed, not on an account).
 type Authenticator struct {
-	DB      *store.DB
-	Clients *Limiter
+	DB                       *store.DB
+	Pairs, Sources, Accounts *Backoff
 }
 
-// New returns an authenticator allowing 20 failed attempts per client
-// address in 15 minutes.
+// New returns an authenticator with the delays above: per login and
+// address, 3 free failures in 15 minutes, then 1 s doubling with each
+// failure up to 60 s; per address, 20 free, then 1 s doubling every 5 up to
+// 30 s; per login, 50 free, then 1 s doubling every 10 up to 5 s.
 func New(db *store.DB) *Authenticator {
-	return &Authenticator{DB: db, Clients: NewLimiter(20, 15*time.Minute)}
+	b := func(free, step int, max time.Duration) *Backoff {
+		x := NewBackoff()
+		x.Free, x.Tight, x.Step, x.Max, x.Window = free, free, step, max, 15*time.Minute
+		return x
+	}
+	return &Authenticator{DB: db, Pairs: b(3, 1, time.Minute), Sources: b(20, 5, 30*time.Second), Accounts: b(50, 10, 5*time.Second)}
 }
 
 // Login checks login and password from client and returns the account.
-// Every failure looks the same to the caller: "wrong login or password",
-// "locked", or "too many attempts from this address".
+// Every failure looks the same to the caller: "wrong login or password".
 func (a *Authenticator) Login(ctx context.Context, login, password, client string) (*pinggu.User, error) {
-	if !a.Clients.Allow(client) {
-		return nil, pinggu.Errorf(pinggu.EUnauthorized, "login.throttled")
-	}
 	login = strings.ToLower(strings.TrimSpace(login))
+	keys := []struct {
+		b   *Backoff
+		key string
+	}{{a.Pairs, login + "|" + client}, {a.Sources, client}, {a.Accounts, login}}
+	for _, k := range keys {
+		release, _, err := k.b.Wait(ctx, k.key, false)
+		if err != nil {
+			return nil, pinggu.Errorf(pinggu.EUnauthorized, "login.throttled")
+		}
+		defer release()
+	}
+	fail := func() (*pinggu.User, error) {
+		for _, k := range keys {
+			k.b.Fail(k.key)
+		}
+		return nil, pinggu.Errorf(pinggu.EUnauthorized, "login.failed")
+	}
 	var u *pinggu.User
 	err := a.DB.View(ctx, func(tx *store.Tx) (err error) {
 		u, err = tx.UserByLogin(ctx, login)
 		return err
 	})
 	if pinggu.ErrorCodeOf(err) == pinggu.ENotFound {
-		checkHash(password, dummyHash)
-		a.Clients.Fail(client)
-		return nil, pinggu.Errorf(pinggu.EUnauthorized, "login.failed")
+		checkHash(password, dummy())
+		return fail()
 	}
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	if now.Before(u.LockedUntil) {
-		a.Clients.Fail(client)
-		return nil, pinggu.Errorf(pinggu.EUnauthorized, "login.locked", "Minutes", int(time.Until(u.LockedUntil).Minutes())+1)
-	}
-	ok := checkHash(password, u.PasswordHash)
-	var lockUntil time.Time
-	if !ok && u.FailedLogins+1 >= FreeAttempts {
-		lockUntil = now.Add(LockFor)
-	}
-	if err := a.DB.Update(ctx, store.ActorOf(u), func(tx *store.Tx) error {
-		if !ok || u.FailedLogins > 0 {
-			if err := tx.RecordLogin(ctx, u.ID, ok, lockUntil); err != nil {
-				return err
-			}
-		}
-		if !lockUntil.IsZero() {
-			return tx.Audit(ctx, "user.locked", "user", u.ID, nil, map[string]any{"until": lockUntil.UTC()})
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if !ok {
-		a.Clients.Fail(client)
-		return nil, pinggu.Errorf(pinggu.EUnauthorized, "login.failed")
+	if !checkHash(password, u.PasswordHash) {
+		return fail()
 	}
 	if u.Disabled {
 		return nil, pinggu.Errorf(pinggu.EUnauthorized, "login.disabled")
+	}
+	if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
+		// Clear what earlier versions counted and locked in the database.
+		if err := a.DB.Update(ctx, store.ActorOf(u), func(tx *store.Tx) error { return tx.RecordLogin(ctx, u.ID, true, time.Time{}) }); err != nil {
+			return nil, err
+		}
 	}
 	return u, nil
 }

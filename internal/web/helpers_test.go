@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"pinggu"
 	"pinggu/internal/auth"
@@ -112,6 +113,11 @@ func newFixtureOn(t testing.TB, db *store.DB) *fixture {
 	f.s, err = New(db, slog.New(slog.DiscardHandler), Config{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The tests send many failures from one address: the delays that
+	// follow are counted, not slept (tests of the delays set their own).
+	for _, b := range []*auth.Backoff{f.s.auth.Pairs, f.s.auth.Sources, f.s.auth.Accounts, f.s.codeBackoff} {
+		b.Sleep = func(context.Context, time.Duration) error { return nil }
 	}
 	t.Cleanup(f.s.Close)
 	return f
