@@ -1,24 +1,42 @@
 package cli
 
 import (
+	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"pinggu"
+	"pinggu/internal/anchor"
 	"pinggu/internal/store"
 )
 
-const auditHelp = `Usage: pinggu audit verify
+const auditHelp = `Usage: pinggu audit verify [--anchor FILE]...
+       pinggu audit anchor [--out FILE]
        pinggu audit list [--n 50]
 
 verify walks the whole hash chain of the audit log and reports the first row
 that was edited, deleted, inserted or reordered; it exits with status 3 when
-the chain is broken. list prints the newest rows.`
+the chain is broken. With --anchor (repeatable), each signed head must still
+be in the chain as it was signed: rows deleted from the end and a rewritten
+head are found too.
+
+anchor signs the chain's head now with the installation's Ed25519 key, kept
+outside the database (--key, or PINGGU_ANCHOR_KEY, or beside the SQLite
+file as <db>.anchor-key; made on first use, mode 0600), and writes the
+signed head: keep it, or send it, somewhere the database's owner cannot
+reach. pinggu serve writes one every --anchor-every into <key>.anchors/.
+list prints the newest rows.`
 
 func runAudit(e *env, args []string) error {
 	fs := newFlags(e, "audit", auditHelp)
 	dsn := dbFlag(e, fs, "pinggu.db")
 	n := fs.Int("n", 50, "rows to list")
-	db, err := e.begin(fs, dsn, args, "verify", "list")
+	out := fs.String("out", "", "anchor file to write (default: standard output)")
+	keyFile := fs.String("key", "", "the anchor key file (default: PINGGU_ANCHOR_KEY, or beside the database)")
+	var anchors multi
+	fs.Var(&anchors, "anchor", "a signed head to check the chain against (repeatable)")
+	db, err := e.begin(fs, dsn, args, "verify", "list", "anchor")
 	if err != nil {
 		return err
 	}
@@ -36,6 +54,31 @@ func runAudit(e *env, args []string) error {
 		}
 		return nil
 	}
+	path := e.anchorKeyPath(*keyFile, *dsn)
+	if args[0] == "anchor" {
+		key, err := anchor.LoadOrCreateKey(path)
+		if err != nil {
+			return pinggu.Internal(err)
+		}
+		var a anchor.Anchor
+		if err := db.View(e.ctx, func(tx *store.Tx) error {
+			seq, hash, err := tx.AuditHead(e.ctx)
+			a = anchor.Sign(key, seq, hash, time.Now())
+			return err
+		}); err != nil {
+			return err
+		}
+		if *out == "" {
+			b, _ := json.MarshalIndent(a, "", "  ")
+			fmt.Fprintln(e.stdout, string(b))
+			return nil
+		}
+		if err := anchor.Write(*out, a); err != nil {
+			return pinggu.Internal(err)
+		}
+		fmt.Fprintln(e.stderr, e.l.T("audit.anchored", "Seq", a.Seq, "File", *out))
+		return nil
+	}
 	var rep store.AuditReport
 	if err := db.View(e.ctx, func(tx *store.Tx) (err error) { rep, err = tx.VerifyAudit(e.ctx); return }); err != nil {
 		return err
@@ -44,6 +87,46 @@ func runAudit(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, e.l.T("audit.broken", "Seq", rep.Break.Seq, "Reason", e.l.T("audit.reason."+rep.Break.Reason)))
 		return ExitError{3}
 	}
+	// Each anchor: signed by this installation's key (when its file is
+	// here), and its row still in the chain with the hash it was signed at.
+	var pinned ed25519.PublicKey
+	if key, err := anchor.ReadKey(path); err == nil {
+		pinned = key.Public().(ed25519.PublicKey)
+	}
+	for _, file := range anchors {
+		a, err := anchor.Read(file)
+		if err != nil {
+			return pinggu.Internal(err)
+		}
+		if err := a.Verify(pinned); err != nil {
+			fmt.Fprintln(e.stdout, e.l.T("audit.anchor_bad", "File", file, "Reason", err.Error()))
+			return ExitError{3}
+		}
+		var hash string
+		var ok bool
+		if err := db.View(e.ctx, func(tx *store.Tx) (err error) { hash, ok, err = tx.AuditHashAt(e.ctx, a.Seq); return }); err != nil {
+			return err
+		}
+		switch {
+		case a.Seq > 0 && !ok:
+			fmt.Fprintln(e.stdout, e.l.T("audit.broken", "Seq", a.Seq, "Reason", e.l.T("audit.reason.deleted")))
+			return ExitError{3}
+		case a.Seq > 0 && hash != a.Hash:
+			fmt.Fprintln(e.stdout, e.l.T("audit.broken", "Seq", a.Seq, "Reason", e.l.T("audit.reason.edited")))
+			return ExitError{3}
+		}
+	}
 	fmt.Fprintln(e.stdout, e.l.T("audit.intact", "N", rep.Rows))
+	if len(anchors) > 0 {
+		fmt.Fprintln(e.stdout, e.l.T("audit.anchors_ok", "N", len(anchors)))
+	}
 	return nil
+}
+
+// anchorKeyPath is --key, or PINGGU_ANCHOR_KEY, or beside the database.
+func (e *env) anchorKeyPath(flagValue, dsn string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	return anchor.KeyPath(e.getenv("PINGGU_ANCHOR_KEY"), dsn, store.IsPostgres(dsn))
 }

@@ -234,3 +234,53 @@ func TestUnitsCSVWithFormulaNames(t *testing.T) {
 		t.Errorf("re-import of the export: %+v", r)
 	}
 }
+
+// TestAuditAnchor: deleting the last rows and rewriting the recorded head
+// passes a plain verify — the chain's only anchor was inside the database
+// it protects — but not a verify against a head signed beforehand with
+// the key outside the database; a forged anchor does not verify either.
+func TestAuditAnchor(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	for _, login := range []string{"office1", "office2", "office3", "office4"} {
+		if r := pinggu(t, "", "user", "add", "--db", db, "--login", login, "--name", "办公室", "--role", "admin"); r.code != 0 {
+			t.Fatalf("user add: %+v", r)
+		}
+	}
+	anchorFile := filepath.Join(dir, "anchor.json")
+	if r := pinggu(t, "", "audit", "anchor", "--db", db, "--out", anchorFile); r.code != 0 {
+		t.Fatalf("anchor: %+v", r)
+	}
+	if st, err := os.Stat(db + ".anchor-key"); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the key beside the database: %v %v", st, err)
+	}
+	if r := pinggu(t, "", "audit", "verify", "--db", db, "--anchor", anchorFile); r.code != 0 || !strings.Contains(r.out, "仍在审计链中") {
+		t.Fatalf("verify with the anchor: %+v", r)
+	}
+	// Truncate the chain and rewrite the head, as someone with the
+	// database would.
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq int64
+	var hash string
+	raw.QueryRow("SELECT MAX(seq) FROM audit_log").Scan(&seq)
+	raw.Exec("DELETE FROM audit_log WHERE seq > ?", seq-2)
+	raw.QueryRow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&seq, &hash)
+	raw.Exec("UPDATE settings SET value = ? WHERE key = 'audit.head'", fmt.Sprintf("%d:%s", seq, hash))
+	raw.Close()
+	if r := pinggu(t, "", "audit", "verify", "--db", db); r.code != 0 {
+		t.Fatalf("without the anchor the truncation passes (the finding): %+v", r)
+	}
+	if r := pinggu(t, "", "audit", "verify", "--db", db, "--anchor", anchorFile); r.code != 3 {
+		t.Errorf("verify against the anchor after a truncation: %+v", r)
+	}
+	// A forged anchor (seq moved back to fit the truncated chain).
+	data, _ := os.ReadFile(anchorFile)
+	forged := filepath.Join(dir, "forged.json")
+	os.WriteFile(forged, []byte(strings.Replace(string(data), fmt.Sprintf(`"seq": %d`, seq+2), fmt.Sprintf(`"seq": %d`, seq), 1)), 0o644)
+	if r := pinggu(t, "", "audit", "verify", "--db", db, "--anchor", forged); r.code != 3 || !strings.Contains(r.out, "验证未通过") {
+		t.Errorf("a forged anchor: %+v", r)
+	}
+}

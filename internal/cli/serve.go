@@ -4,11 +4,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"pinggu/internal/anchor"
 	"pinggu/internal/store"
 	"pinggu/internal/web"
 )
@@ -22,17 +26,19 @@ from 'pinggu user add --role admin'; the server never creates accounts.`
 type serveFlags struct {
 	db, addr, cert, key, origins *string
 	secure                       *bool
+	anchorEvery                  *time.Duration
 }
 
 func addServeFlags(e *env, name, help string, db func(*flag.FlagSet) *string) (*serveFlags, func([]string) error) {
 	fs := newFlags(e, name, help)
 	f := &serveFlags{
-		db:      db(fs),
-		addr:    fs.String("addr", "127.0.0.1:8080", "address to listen on"),
-		cert:    fs.String("tls-cert", "", "TLS certificate file (serve HTTPS)"),
-		key:     fs.String("tls-key", "", "TLS key file"),
-		secure:  fs.Bool("secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)"),
-		origins: fs.String("trusted-origins", "", "comma-separated origins allowed to POST, e.g. https://pinggu.example.gov.cn"),
+		db:          db(fs),
+		addr:        fs.String("addr", "127.0.0.1:8080", "address to listen on"),
+		cert:        fs.String("tls-cert", "", "TLS certificate file (serve HTTPS)"),
+		key:         fs.String("tls-key", "", "TLS key file"),
+		secure:      fs.Bool("secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)"),
+		origins:     fs.String("trusted-origins", "", "comma-separated origins allowed to POST, e.g. https://pinggu.example.gov.cn"),
+		anchorEvery: fs.Duration("anchor-every", time.Hour, "sign the audit chain's head this often into <anchor key>.anchors/ (0: never)"),
 	}
 	return f, fs.Parse
 }
@@ -85,6 +91,9 @@ func serve(e *env, db *store.DB, f *serveFlags, ready func(addr string)) error {
 	if ready != nil {
 		ready(url)
 	}
+	if *f.anchorEvery > 0 {
+		go anchorEvery(e, db, e.anchorKeyPath("", *f.db), *f.anchorEvery, log)
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if *f.cert != "" {
@@ -106,4 +115,44 @@ func serve(e *env, db *store.DB, f *serveFlags, ready func(addr string)) error {
 		return err
 	}
 	return nil
+}
+
+// anchorEvery signs the audit chain's head at each interval, when it has
+// moved, into <key>.anchors/anchor-<seq>.json, until the server stops:
+// heads kept outside the database that the chain is checked against
+// (pinggu audit verify --anchor).
+func anchorEvery(e *env, db *store.DB, keyPath string, every time.Duration, log *slog.Logger) {
+	key, err := anchor.LoadOrCreateKey(keyPath)
+	if err != nil {
+		log.Error("audit anchor key", "path", keyPath, "err", err)
+		return
+	}
+	dir := keyPath + ".anchors"
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		log.Error("audit anchors", "dir", dir, "err", err)
+		return
+	}
+	last := int64(-1)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		var seq int64
+		var hash string
+		err := db.View(e.ctx, func(tx *store.Tx) (err error) { seq, hash, err = tx.AuditHead(e.ctx); return })
+		if err == nil && seq != last {
+			file := filepath.Join(dir, fmt.Sprintf("anchor-%d.json", seq))
+			if err = anchor.Write(file, anchor.Sign(key, seq, hash, time.Now())); err == nil {
+				last = seq
+				log.Info("audit anchored", "seq", seq, "file", file)
+			}
+		}
+		if err != nil && e.ctx.Err() == nil {
+			log.Error("audit anchor", "err", err)
+		}
+		select {
+		case <-e.ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

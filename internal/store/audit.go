@@ -154,3 +154,31 @@ func (tx *Tx) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	}
 	return rep, nil
 }
+
+// AuditHead returns the last row's seq and hash (0 and the genesis hash
+// for an empty chain).
+func (tx *Tx) AuditHead(ctx context.Context) (int64, string, error) {
+	var seq sql.NullInt64
+	var hash sql.NullString
+	err := tx.queryRow(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, pinggu.GenesisHash, nil
+	}
+	if err != nil {
+		return 0, "", pinggu.Internal(err)
+	}
+	return seq.Int64, hash.String, nil
+}
+
+// AuditHashAt returns the hash of row seq, and false when there is none.
+func (tx *Tx) AuditHashAt(ctx context.Context, seq int64) (string, bool, error) {
+	var hash string
+	err := tx.queryRow(ctx, "SELECT hash FROM audit_log WHERE seq = $1", seq).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, pinggu.Internal(err)
+	}
+	return hash, true, nil
+}
