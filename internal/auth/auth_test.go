@@ -3,9 +3,9 @@ package auth_test
 import (
 	"context"
 	"fmt"
-	"time"
 	"strings"
 	"testing"
+	"time"
 
 	"pinggu"
 	"pinggu/internal/auth"

@@ -51,7 +51,7 @@ type Server struct {
 	// address only, never on a code.
 	codeBackoff *auth.Backoff
 	codeGlobal  *auth.Limiter
-	fields                  sync.Map // pre-rendered survey questions, by form and language
+	fields      sync.Map // pre-rendered survey questions, by form and language
 }
 
 func init() { gob.Register(flash{}) }
