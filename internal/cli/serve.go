@@ -27,6 +27,7 @@ type serveFlags struct {
 	db, addr, cert, key, origins *string
 	secure                       *bool
 	anchorEvery                  *time.Duration
+	metricsAddr                  *string
 }
 
 func addServeFlags(e *env, name, help string, db func(*flag.FlagSet) *string) (*serveFlags, func([]string) error) {
@@ -39,6 +40,7 @@ func addServeFlags(e *env, name, help string, db func(*flag.FlagSet) *string) (*
 		secure:      fs.Bool("secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)"),
 		origins:     fs.String("trusted-origins", "", "comma-separated origins allowed to POST, e.g. https://pinggu.example.gov.cn"),
 		anchorEvery: fs.Duration("anchor-every", time.Hour, "sign the audit chain's head this often into <anchor key>.anchors/ (0: never)"),
+		metricsAddr: fs.String("metrics-addr", "", "serve /metrics on this internal address, e.g. 127.0.0.1:9090 (else only with PINGGU_METRICS_TOKEN)"),
 	}
 	return f, fs.Parse
 }
@@ -71,11 +73,24 @@ func serve(e *env, db *store.DB, f *serveFlags, ready func(addr string)) error {
 		}
 	}
 	log := e.logger()
-	s, err := web.New(db, log, web.Config{SecureCookies: *f.secure || *f.cert != "", TrustedOrigins: origins, PasswordPolicy: e.policy()})
+	s, err := web.New(db, log, web.Config{SecureCookies: *f.secure || *f.cert != "", TrustedOrigins: origins, PasswordPolicy: e.policy(),
+		MetricsToken: e.getenv("PINGGU_METRICS_TOKEN")})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if *f.metricsAddr != "" {
+		mln, err := net.Listen("tcp", *f.metricsAddr)
+		if err != nil {
+			return err
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", s.MetricsHandler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		log.Info("metrics", "url", "http://"+mln.Addr().String()+"/metrics")
+	}
 	ln, err := net.Listen("tcp", *f.addr)
 	if err != nil {
 		return err

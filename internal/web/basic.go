@@ -1,9 +1,13 @@
 package web
 
 import (
+	"crypto/subtle"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
+
+	"pinggu"
 
 	"pinggu/internal/i18n"
 )
@@ -16,10 +20,27 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "db": string(s.db.Dialect())})
 }
 
+// metricsPage serves the Prometheus metrics to the holder of the metrics
+// token only: they tell request volumes per route (the survey's pace, say),
+// which is nobody's business but the operator's.
 func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	if s.cfg.MetricsToken == "" {
+		return pinggu.Errorf(pinggu.ENotFound, "metrics.not_here")
+	}
+	got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.MetricsToken)) != 1 {
+		// A scraper, not a person: a plain 401, no login page.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="pinggu metrics"`)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return nil
+	}
 	s.metrics.handler().ServeHTTP(w, r)
 	return nil
 }
+
+// MetricsHandler serves the metrics without a token, for a listener on an
+// internal address (pinggu serve --metrics-addr).
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler() }
 
 func (s *Server) static(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	sub, _ := fs.Sub(assets, "static")

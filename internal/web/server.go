@@ -31,6 +31,10 @@ type Config struct {
 	TrustedOrigins []string // extra origins allowed to POST (reverse proxies that rewrite Host)
 	IdleTimeout    time.Duration
 	Lifetime       time.Duration
+	// MetricsToken, when set, opens /metrics to "Authorization: Bearer
+	// <token>"; unset, /metrics is not served here (MetricsHandler serves
+	// it on a separate, internal address).
+	MetricsToken string
 }
 
 // Server is the HTTP side of pinggu.

@@ -358,9 +358,32 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Errorf("healthz: %d %s", res.StatusCode, body)
 	}
 	f.do("admin", "GET", "/units", nil)
-	_, body = f.do("", "GET", "/metrics", nil)
-	if !strings.Contains(body, `pinggu_http_requests_total{code="200",route="GET /units"} 1`) || !strings.Contains(body, "go_goroutines") {
-		t.Errorf("metrics lack the request counter: %.500s", body)
+	// Without a metrics token /metrics is not served on the public address;
+	// with one, only to it.
+	if res, _ := f.do("admin", "GET", "/metrics", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics without a token configured: %d", res.StatusCode)
+	}
+	f.s.cfg.MetricsToken = "m-secret-1"
+	metrics := func(bearer string) (*http.Response, string) {
+		r := httptest.NewRequest("GET", "/metrics", nil)
+		if bearer != "" {
+			r.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		return f.send(r)
+	}
+	for _, wrong := range []string{"", "m-secret-2"} {
+		if res, _ := metrics(wrong); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("/metrics with token %q: %d", wrong, res.StatusCode)
+		}
+	}
+	res, body = metrics("m-secret-1")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `pinggu_http_requests_total{code="200",route="GET /units"} 1`) || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("metrics lack the request counter: %d %.500s", res.StatusCode, body)
+	}
+	rec := httptest.NewRecorder()
+	f.s.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if !strings.Contains(rec.Body.String(), "go_goroutines") {
+		t.Error("the internal metrics handler serves nothing")
 	}
 	if RedactPath("/s/ABCDEFGHJK7") != "/s/[redacted]" || RedactPath("/units/1") != "/units/1" {
 		t.Error("RedactPath")
