@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"pinggu"
 	"pinggu/internal/auth"
@@ -36,6 +37,7 @@ func runUser(e *env, args []string) error {
 	scope := fs.String("scope", "", "unit codes, comma-separated")
 	stdinPw := fs.Bool("password-stdin", false, "read the password from the first line of stdin")
 	revoke := fs.Int64("revoke", 0, "with token: revoke the token with this ID")
+	days := fs.Int("days", 90, "with token: days until the token expires (at most 365)")
 	db, err := e.begin(fs, dsn, args, "add", "list", "set", "passwd", "disable", "enable", "token")
 	if err != nil {
 		return err
@@ -169,10 +171,13 @@ func runUser(e *env, args []string) error {
 		}
 		secret, hash := auth.NewToken()
 		var t *store.APIToken
-		if err := db.Update(e.ctx, actor, func(tx *store.Tx) (err error) { t, err = tx.CreateToken(e.ctx, u.ID, *name, hash); return }); err != nil {
+		if err := db.Update(e.ctx, actor, func(tx *store.Tx) (err error) {
+			t, err = tx.CreateToken(e.ctx, u.ID, *name, hash, time.Duration(*days)*24*time.Hour)
+			return
+		}); err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stdout, e.l.T("token.created", "Name", *name)+" (ID "+strconv.FormatInt(t.ID, 10)+")")
+		fmt.Fprintln(e.stdout, e.l.T("token.created", "Name", *name)+" (ID "+strconv.FormatInt(t.ID, 10)+", "+e.l.T("token.expires", "At", t.ExpiresAt.Format("2006-01-02"))+")")
 		fmt.Fprintln(e.stdout, secret)
 	default:
 		fs.Usage()

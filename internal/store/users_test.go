@@ -60,7 +60,7 @@ func TestUsersScopesAndTokens(t *testing.T) {
 		})
 
 		var tok *store.APIToken
-		db.Update(ctx, cli, func(tx *store.Tx) (err error) { tok, err = tx.CreateToken(ctx, u.ID, "对接", "hash1"); return })
+		db.Update(ctx, cli, func(tx *store.Tx) (err error) { tok, err = tx.CreateToken(ctx, u.ID, "对接", "hash1", 0); return })
 		db.View(ctx, func(tx *store.Tx) error {
 			owner, got, err := tx.TokenUser(ctx, "hash1")
 			if err != nil || owner.ID != u.ID || got.ID != tok.ID || !got.LastUsedAt.IsZero() {
@@ -84,6 +84,36 @@ func TestUsersScopesAndTokens(t *testing.T) {
 			ts, _ := tx.Tokens(ctx, u.ID)
 			if len(ts) != 1 || ts[0].RevokedAt.IsZero() {
 				t.Errorf("tokens = %+v", ts)
+			}
+			return nil
+		})
+		// Tokens expire: one made to live a nanosecond is refused; one
+		// made before tokens expired lives 90 days from its creation; no
+		// token lives past a year.
+		db.Update(ctx, cli, func(tx *store.Tx) (err error) {
+			_, err = tx.CreateToken(ctx, u.ID, "短期", "hash2", time.Nanosecond)
+			return
+		})
+		if err := db.Update(ctx, cli, func(tx *store.Tx) (err error) {
+			_, err = tx.CreateToken(ctx, u.ID, "太长", "hash3", 400*24*time.Hour)
+			return
+		}); pinggu.ErrorCodeOf(err) != pinggu.EInvalid {
+			t.Errorf("a token for 400 days: %v", err)
+		}
+		for _, old := range []struct {
+			hash string
+			age  time.Duration
+			ok   bool
+		}{{"old-1", 100 * 24 * time.Hour, false}, {"old-2", 10 * 24 * time.Hour, true}} {
+			if _, err := db.SQL().Exec("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)", u.ID, old.hash, old.hash, time.Now().Add(-old.age).UTC()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.View(ctx, func(tx *store.Tx) error {
+			for hash, ok := range map[string]bool{"hash2": false, "old-1": false, "old-2": true} {
+				if _, _, err := tx.TokenUser(ctx, hash); (err == nil) != ok {
+					t.Errorf("token %s: %v, want accepted %v", hash, err, ok)
+				}
 			}
 			return nil
 		})

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"pinggu"
 	"pinggu/internal/auth"
@@ -16,14 +17,18 @@ type accountView struct {
 	ScopeNames []string
 	Errors     map[string]string
 	MinLength  int
+	now        time.Time
 }
+
+// Expired reports whether a listed token has expired.
+func (v accountView) Expired(t store.APIToken) bool { return t.Expired(v.now) }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	return s.renderAccount(w, r, c, http.StatusOK, nil)
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, errs map[string]string) error {
-	v := accountView{Page: s.page(w, r, c), Errors: errs, MinLength: s.cfg.PasswordPolicy.MinLength}
+	v := accountView{Page: s.page(w, r, c), Errors: errs, MinLength: s.cfg.PasswordPolicy.MinLength, now: time.Now()}
 	err := s.db.View(r.Context(), func(tx *store.Tx) (err error) {
 		v.ScopeNames = scopeNames(tx, r, c.User.Scope)
 		v.Tokens, err = tx.Tokens(r.Context(), c.User.ID)
@@ -73,7 +78,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 	}
 	secret, hash := auth.NewToken()
 	err := s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
-		_, err := tx.CreateToken(r.Context(), c.User.ID, name, hash)
+		_, err := tx.CreateToken(r.Context(), c.User.ID, name, hash, store.DefaultTokenLife)
 		return err
 	})
 	if err != nil {

@@ -211,7 +211,7 @@ func TestSetupRefusedForScopedRoles(t *testing.T) {
 	for _, login := range []string{"liaison", "evaluator"} {
 		secret, hash := auth.NewToken()
 		f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error {
-			_, err := tx.CreateToken(ctx, f.users[login].ID, "t", hash)
+			_, err := tx.CreateToken(ctx, f.users[login].ID, "t", hash, 0)
 			return err
 		})
 		for _, req := range []struct{ path, body string }{
@@ -238,7 +238,7 @@ func TestSetupRefusedForScopedRoles(t *testing.T) {
 	// The admin may, through the same API.
 	secret, hash := auth.NewToken()
 	f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error {
-		_, err := tx.CreateToken(ctx, f.users["admin"].ID, "t", hash)
+		_, err := tx.CreateToken(ctx, f.users["admin"].ID, "t", hash, 0)
 		return err
 	})
 	r := httptest.NewRequest("POST", "/api/v1/campaigns/"+cid+"/groups", strings.NewReader(`{"name":"第一评估组","leader":"evaluator","units":["321003"]}`))

@@ -74,7 +74,7 @@ func TestNoRedraw(t *testing.T) {
 	for _, login := range []string{"admin", "evaluator"} {
 		secret, hash := auth.NewToken()
 		f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error {
-			_, err := tx.CreateToken(ctx, f.users[login].ID, "test", hash)
+			_, err := tx.CreateToken(ctx, f.users[login].ID, "test", hash, 0)
 			return err
 		})
 		tokens[login] = secret

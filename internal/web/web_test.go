@@ -268,7 +268,7 @@ func TestScopedListingsAndAPITokens(t *testing.T) {
 	secret, hash := auth.NewToken()
 	var tok *store.APIToken
 	f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) (err error) {
-		tok, err = tx.CreateToken(ctx, f.users["evaluator"].ID, "test", hash)
+		tok, err = tx.CreateToken(ctx, f.users["evaluator"].ID, "test", hash, 0)
 		return
 	})
 	api := func(path, bearer string) (*http.Response, string) {
