@@ -49,6 +49,8 @@ type DB struct {
 	frozen  sync.Map               // parsed frozen frameworks, by their stored document
 	secret  atomic.Pointer[[]byte] // the survey secret, once committed
 	inboxed atomic.Int64           // responses put in the inbox since the last move: a hint for Mix
+	// vacuuming: one VACUUM of the inbox at a time in this process.
+	vacuuming atomic.Bool
 }
 
 // IsPostgres reports whether dsn selects PostgreSQL.

@@ -202,11 +202,31 @@ func (db *DB) Mix(ctx context.Context) {
 	db.inboxed.Store(0)
 	// PostgreSQL keeps the deleted inbox rows, with their xmin, until a
 	// vacuum: have it now rather than whenever autovacuum comes by.
-	if moved > 0 && db.dialect == Postgres {
-		if _, err := db.write.ExecContext(ctx, "VACUUM response_inbox"); err != nil {
+	if moved > 0 && db.dialect == Postgres && db.vacuuming.CompareAndSwap(false, true) {
+		defer db.vacuuming.Store(false)
+		if err := db.vacuumInbox(ctx); err != nil {
 			db.log.Warn("vacuum response inbox", "err", err)
 		}
 	}
+}
+
+// vacuumInbox vacuums the inbox without ever queueing for it: one at a
+// time per process, SKIP_LOCKED when another session (another instance,
+// autovacuum) holds the table, and under a statement timeout. VACUUMs
+// that queued on one another's lock used to outlive a killed server by
+// minutes, a connection each.
+func (db *DB) vacuumInbox(ctx context.Context) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SET statement_timeout = '30s'"); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "RESET statement_timeout")
+	_, err = conn.ExecContext(ctx, "VACUUM (SKIP_LOCKED) response_inbox")
+	return err
 }
 
 // CountResponses returns the number of responses of a unit, moved or not.
