@@ -106,14 +106,14 @@ func Design(strata []Stratum1, clusters []Cluster) Estimate {
 		return float64(strata[h].Pop)
 	}
 	// Weights and the ratio.
+	w := Weights(strata, clusters)
 	var sw, swy float64
-	for _, c := range clusters {
+	for i, c := range clusters {
 		if c.M.N == 0 {
 			continue
 		}
-		w := pop(c.Stratum) / float64(m[c.Stratum]) * float64(c.Pop) / float64(c.M.N)
-		sw += w * float64(c.M.A)
-		swy += w * float64(c.M.Y)
+		sw += w[i] * float64(c.M.A)
+		swy += w[i] * float64(c.M.Y)
 		e.Respondents += c.M.N
 		e.Answers += c.M.A
 		e.Sum += c.M.Y
@@ -134,14 +134,13 @@ func Design(strata []Stratum1, clusters []Cluster) Estimate {
 	}
 	units := make([]unit, 0, len(clusters))
 	census := true
-	for _, c := range clusters {
+	for i, c := range clusters {
 		if c.M.N == 0 {
 			continue
 		}
 		h := c.Stratum
 		mh, Mh := float64(m[h]), pop(h)
-		w := Mh / mh * float64(c.Pop) / float64(c.M.N)
-		k := w / sw
+		k := w[i] / sw
 		dev := float64(c.M.Y) - p*float64(c.M.A) // Σ_j (y_j − p a_j)
 		// Σ_j (y_j − p a_j)², expanded from the exact integer moments.
 		sq := float64(c.M.YY) - 2*p*float64(c.M.AY) + p*p*float64(c.M.AA)
