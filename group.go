@@ -2,6 +2,7 @@ package pinggu
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -85,4 +86,18 @@ func DeadlineOf(stage Stage, due Date, done bool, now time.Time, loc *time.Locat
 	d.DaysLeft = int(math.Round(day.Sub(today).Hours() / 24)) // 23 or 25 hours across a DST change elsewhere
 	d.Overdue = !done && now.After(end)
 	return d
+}
+
+// VisibleTo reports whether u may see the group, its evaluators and its
+// assignment: the office and viewers see every group, an evaluator the
+// groups it leads or belongs to, a liaison none (who evaluates a unit is
+// no business of the unit's).
+func (g Group) VisibleTo(u *User) bool {
+	switch u.Role {
+	case RoleAdmin, RoleViewer:
+		return true
+	case RoleEvaluator:
+		return g.LeaderID == u.ID || slices.Contains(g.Members, u.ID)
+	}
+	return false
 }

@@ -126,6 +126,7 @@ const (
 	PermReportWrite   Permission = "report.write"    // grade the checklist, write and submit a report: the unit's group, or the office
 	PermReportReview  Permission = "report.review"   // accept or return a submitted report: the office
 	PermSummaryView   Permission = "summary.view"    // the city summary and every area's results: the office and viewers
+	PermDrawsView     Permission = "draws.view"      // the frames, the draws and their records: everyone but liaisons
 )
 
 // Authorize decides whether u may do p. For unit-bound permissions, target
@@ -157,7 +158,7 @@ func Authorize(u *User, p Permission, target *UnitPath) error {
 		if u.Role == RoleAdmin || u.Role == RoleViewer {
 			return nil
 		}
-	case PermProgressView, PermResultsView:
+	case PermProgressView, PermResultsView, PermDrawsView:
 		if u.Role != RoleLiaison && (target == nil || InScope(u, *target)) {
 			return nil
 		}

@@ -34,10 +34,16 @@ func (s *Server) apiCampaign(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 	if err != nil {
 		return err
 	}
-	var groups []pinggu.Group
-	err = s.db.View(r.Context(), func(tx *store.Tx) (err error) { groups, err = tx.Groups(r.Context(), cp.ID); return })
+	var all []pinggu.Group
+	err = s.db.View(r.Context(), func(tx *store.Tx) (err error) { all, err = tx.Groups(r.Context(), cp.ID); return })
 	if err != nil {
 		return err
+	}
+	groups := []pinggu.Group{}
+	for _, g := range all {
+		if g.VisibleTo(c.User) {
+			groups = append(groups, g)
+		}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"campaign": cp, "groups": groups})
 }

@@ -153,7 +153,9 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request, c *reqCtx)
 			return err
 		}
 		for _, g := range groups {
-			v.Groups = append(v.Groups, describeGroup(tx, r, g))
+			if g.VisibleTo(c.User) {
+				v.Groups = append(v.Groups, describeGroup(tx, r, g))
+			}
 		}
 		if pinggu.Authorize(c.User, pinggu.PermCampaignSetup, nil) == nil {
 			if v.Unassigned, err = tx.Unassigned(ctx, cp.ID); err != nil {

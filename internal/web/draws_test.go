@@ -56,9 +56,26 @@ func TestCeremonyThroughTheWeb(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(xlsx, "PK") {
 		t.Errorf("xlsx: %d", res.StatusCode)
 	}
-	res, zip := f.do("liaison", "GET", "/campaigns/"+cid+"/frames.zip", nil)
+	res, zip := f.do("viewer", "GET", "/campaigns/"+cid+"/frames.zip", nil)
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(zip, "PK") {
-		t.Errorf("frames zip for anyone who may see the campaign: %d", res.StatusCode)
+		t.Errorf("frames zip for the viewer: %d", res.StatusCode)
+	}
+	// A liaison supplies its unit's roster and has no business with the
+	// city's frames, the draws or their records (issue 11: a liaison with
+	// 8 units in scope downloaded all 906 units and the respondent draw).
+	for _, p := range []string{"/frames.zip", "/draws", "/draws/" + itoa(f.draw), "/draws/" + itoa(f.draw) + "?format=json", "/draws/" + itoa(f.draw) + "?format=xlsx"} {
+		if res, _ := f.do("liaison", "GET", "/campaigns/"+cid+p, nil); res.StatusCode != http.StatusForbidden {
+			t.Errorf("liaison GET %s: %d", p, res.StatusCode)
+		}
+	}
+	// Groups: the office sees every group, an evaluator its own, a liaison
+	// none — on the campaign page and in the API.
+	for login, want := range map[string]bool{"admin": true, "evaluator": true, "liaison": false} {
+		_, page := f.do(login, "GET", "/campaigns/"+cid, nil)
+		_, api := f.do(login, "GET", "/api/v1/campaigns/"+cid, nil)
+		if strings.Contains(page, f.group.Name) != want || strings.Contains(api, f.group.Name) != want {
+			t.Errorf("%s sees the group: page %v, API %v; want %v", login, strings.Contains(page, f.group.Name), strings.Contains(api, f.group.Name), want)
+		}
 	}
 }
 
