@@ -1,10 +1,10 @@
 // Package analysis holds the statistics of the reports, exactly as
-// SAMPLING.md S4 and S5 state them: tallies of answers, the favorable rate
-// of a unit (a simple random sample without replacement from its roster)
-// or of a stratified population, its variance with the finite-population
-// correction, the Wilson score interval on an effective sample size, and
-// the suppression of small results. Everything here is a pure function of
-// integers; nothing reads the database.
+// SAMPLING.md S4 and S5 (v2) state them: tallies of answers, the two-stage
+// design estimate (design.go) with its variance, degrees of freedom and
+// Wilson interval on an effective sample size with a t quantile, ranks,
+// and the suppression of small results with the exact check that nothing
+// hidden can be solved for (derive.go). Everything here is a pure function
+// of integers; nothing reads the database.
 package analysis
 
 import (
@@ -117,116 +117,10 @@ type Rate struct {
 // and not a census.
 func (r Rate) HasInterval() bool { return !r.Suppressed && !r.Census && !r.NoInterval && r.N > 0 }
 
-// UnitRate is S4's per-unit estimate: x favorable of n answers, a simple
-// random sample without replacement from a roster of pop (0: unknown, no
-// finite-population correction).
-func UnitRate(x, n, pop int) Rate {
-	return Stratified([]Stratum{{X: x, N: n, Pop: pop}})
-}
-
-// Stratum is one stratum's sample: x favorable of n answers, drawn from a
-// population of pop.
-type Stratum struct{ X, N, Pop int }
-
-// Stratified is S4's stratified estimate: p = Σ W_h p_h with W_h = N_h/N
-// and v = Σ W_h² (1 − f_h) p_h(1 − p_h)/(n_h − 1). A stratum without
-// answers carries no estimate, so the weights are over the strata that
-// have answers. Without populations (any Pop = 0) the strata are pooled,
-// unweighted and uncorrected.
-func Stratified(strata []Stratum) Rate { return estimate(strata, 1) }
-
-// Pooled is the favorable rate of a dimension of items questions: the
-// answers to its items pooled per stratum, p_h = x_h/a_h. One respondent
-// answers every item, so the answers are not independent; the variance
-// takes each stratum as n_h = a_h/items respondents — as if a respondent's
-// answers to the items were one observation, which never understates the
-// uncertainty. With items = 1 it is Stratified.
-func Pooled(strata []Stratum, items int) Rate { return estimate(strata, float64(max(items, 1))) }
-
-func estimate(strata []Stratum, per float64) Rate {
-	var r Rate
-	known := true
-	for _, s := range strata {
-		r.X += s.X
-		r.N += s.N
-		if s.N > 0 {
-			r.Pop += s.Pop
-			known = known && s.Pop > 0
-		}
-	}
-	if !known {
-		r.Pop = 0
-	}
-	n := float64(r.N) / per
-	r.Suppressed = n < MinRespondents
-	if r.N == 0 {
-		return r
-	}
-	if !known {
-		p := float64(r.X) / float64(r.N)
-		r.P, r.Var = p, srsVar(p, n, 0)
-		r.NEff, r.Lo, r.Hi = wilsonFor(p, r.Var, n, 0)
-		return r
-	}
-	census := true
-	for _, s := range strata {
-		if s.N == 0 {
-			continue
-		}
-		w := float64(s.Pop) / float64(r.Pop)
-		p := float64(s.X) / float64(s.N)
-		nh := float64(s.N) / per
-		r.P += w * p
-		r.Var += w * w * srsVar(p, nh, s.Pop)
-		census = census && nh >= float64(s.Pop)
-	}
-	r.Census = census
-	if census {
-		r.Var, r.NEff, r.Lo, r.Hi = 0, n, r.P, r.P
-		return r
-	}
-	r.NEff, r.Lo, r.Hi = wilsonFor(r.P, r.Var, n, r.Pop)
-	return r
-}
-
-// srsVar is (1 − n/N)·p(1 − p)/(n − 1), without the correction when N
-// is 0. One answer has no variance estimate; it is taken as 0 (and is
-// suppressed anyway).
-func srsVar(p, n float64, pop int) float64 {
-	if n < 2 {
-		return 0
-	}
-	fpc := 1.0
-	if pop > 0 {
-		fpc = 1 - n/float64(pop)
-	}
-	return fpc * p * (1 - p) / (n - 1)
-}
-
-// wilsonFor finds the effective n — p(1 − p)/v, or n(N − 1)/(N − n) when
-// v is 0 — and the Wilson interval on it.
-func wilsonFor(p, v, n float64, pop int) (neff, lo, hi float64) {
-	switch {
-	case v > 0:
-		neff = p * (1 - p) / v
-	case float64(pop) > n:
-		neff = n * float64(pop-1) / (float64(pop) - n)
-	default:
-		neff = n
-	}
-	lo, hi = Wilson(p, neff)
-	return neff, lo, hi
-}
-
 // Wilson is the Wilson score interval of p on n:
 // [p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)] / (1 + z²/n).
-func Wilson(p, n float64) (lo, hi float64) {
-	z2 := Z * Z
-	centre := p + z2/(2*n)
-	half := Z * math.Sqrt(p*(1-p)/n+z2/(4*n*n))
-	d := 1 + z2/n
-	return math.Max(0, (centre-half)/d), math.Min(1, (centre+half)/d)
-}
+// It is the planning interval (z, no design); estimates use WilsonT.
+func Wilson(p, n float64) (lo, hi float64) { return WilsonT(p, n, Z) }
 
 // Overlap reports whether two rates' intervals overlap, so that they may
 // not be ranked as different. A census is its own point interval.

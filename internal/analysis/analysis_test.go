@@ -18,64 +18,43 @@ func TestPlanningChecks(t *testing.T) {
 	if lo, hi := Wilson(0.9, 100); !near(lo, 0.826, 5e-4) || !near(hi, 0.945, 5e-4) {
 		t.Errorf("n=100: [%.4f, %.4f], want [0.826, 0.945]", lo, hi)
 	}
-	// N = 40, n = 30, p = 0.9 → v = 0.25·0.09/29, n_eff = 116 → [0.832, 0.942].
-	r := UnitRate(27, 30, 40)
-	if !near(r.P, 0.9, 1e-12) || !near(r.Var, 0.25*0.09/29, 1e-15) || !near(r.NEff, 116, 1e-9) {
-		t.Errorf("N=40: p %v, v %v, n_eff %v", r.P, r.Var, r.NEff)
-	}
-	if !near(r.Lo, 0.832, 5e-4) || !near(r.Hi, 0.942, 5e-4) || r.Census || r.Suppressed {
-		t.Errorf("N=40: [%.4f, %.4f] %+v, want [0.832, 0.942]", r.Lo, r.Hi, r)
-	}
+	// The one-object check with a population (N = 40, t on 29 df) is
+	// TestDesignHandCheck.
 }
 
-// TestStratifiedByHand checks a two-stratum estimate computed by hand:
-//
-//	A: N_A = 200, n_A = 40, x_A = 36, p_A = 0.9, f_A = 0.2, W_A = 200/800 = 0.25
-//	B: N_B = 600, n_B = 60, x_B = 42, p_B = 0.7, f_B = 0.1, W_B = 0.75
-//	p = 0.25·0.9 + 0.75·0.7 = 0.225 + 0.525 = 0.75
-//	v = 0.25²·0.8·0.9·0.1/39 + 0.75²·0.9·0.7·0.3/59
-//	  = 0.0045/39 + 0.1063125/59 = 0.000115385 + 0.001801907 = 0.001917291
-//	n_eff = 0.75·0.25/0.001917291 = 97.794
-//	Wilson(0.75, 97.794), z² = 3.841459: z²/2n = 0.019641,
-//	z·√(0.1875/97.794 + z²/4n²) = z·√(0.0019173 + 0.0001004) = 0.088040,
-//	1 + z²/n = 1.039281 → [(0.769641 − 0.088040)/1.039281, (0.769641 + 0.088040)/1.039281]
-//	= [0.6558, 0.8253]
-func TestStratifiedByHand(t *testing.T) {
-	r := Stratified([]Stratum{{X: 36, N: 40, Pop: 200}, {X: 42, N: 60, Pop: 600}})
-	if !near(r.P, 0.75, 1e-12) || !near(r.Var, 0.001917291, 1e-9) || !near(r.NEff, 97.794, 1e-3) {
-		t.Errorf("p %v, v %v, n_eff %v", r.P, r.Var, r.NEff)
+// unitRate is one object's rate by the design: x favorable of n answers
+// from a roster of pop.
+func unitRate(x, n, pop int) Rate {
+	var m Moments
+	for j := range n {
+		y := int64(0)
+		if j < x {
+			y = 1
+		}
+		m.Add(1, y)
 	}
-	if !near(r.Lo, 0.6558, 5e-4) || !near(r.Hi, 0.8253, 5e-4) {
-		t.Errorf("[%.4f, %.4f]", r.Lo, r.Hi)
-	}
-	if r.X != 78 || r.N != 100 || r.Pop != 800 || r.Census {
-		t.Errorf("%+v", r)
-	}
+	return DesignRate(Design([]Stratum1{{Certainty: true}}, []Cluster{{Pop: pop, M: m}}), true, pop)
 }
 
 func TestCensusZeroVarianceAndSuppression(t *testing.T) {
 	// A census has no sampling error: the rate without an interval.
-	c := UnitRate(36, 40, 40)
+	c := unitRate(36, 40, 40)
 	if !c.Census || c.HasInterval() || c.P != 0.9 || c.Var != 0 {
 		t.Errorf("census: %+v", c)
 	}
 	// v = 0 without a census (everyone favorable): n_eff = n(N − 1)/(N − n)
-	// = 100·399/300 = 133.
-	z := UnitRate(100, 100, 400)
-	if z.Var != 0 || !near(z.NEff, 133, 1e-9) || !near(z.Lo, 0.9719, 5e-4) || z.Hi != 1 {
+	// = 100·399/300 = 133, t on 99 df = 1.984217: the lower bound is
+	// 133/(133 + t²) = 0.97127.
+	z := unitRate(100, 100, 400)
+	if z.Var != 0 || !near(z.NEff, 133, 1e-9) || !near(z.Lo, 133/(133+z.T*z.T), 1e-12) || !near(z.Lo, 0.9713, 5e-4) || z.Hi != 1 {
 		t.Errorf("v = 0: %+v", z)
 	}
 	// Fewer than five answers: suppressed; five: shown.
-	if r := UnitRate(4, 4, 30); !r.Suppressed || r.HasInterval() {
+	if r := unitRate(4, 4, 30); !r.Suppressed || r.HasInterval() {
 		t.Errorf("4 answers shown: %+v", r)
 	}
-	if r := UnitRate(4, 5, 30); r.Suppressed || !r.HasInterval() {
+	if r := unitRate(4, 5, 30); r.Suppressed || !r.HasInterval() {
 		t.Errorf("5 answers suppressed: %+v", r)
-	}
-	// A stratum without answers carries no weight.
-	s := Stratified([]Stratum{{X: 27, N: 30, Pop: 40}, {Pop: 500}})
-	if s.Pop != 40 || !near(s.P, 0.9, 1e-12) {
-		t.Errorf("empty stratum: %+v", s)
 	}
 }
 
@@ -124,11 +103,11 @@ func TestPercentRoundsHalfUp(t *testing.T) {
 }
 
 func TestOverlap(t *testing.T) {
-	a, b := UnitRate(27, 30, 40), UnitRate(18, 30, 40)
+	a, b := unitRate(27, 30, 40), unitRate(18, 30, 40)
 	if Overlap(a, b) {
 		t.Errorf("[%.3f, %.3f] and [%.3f, %.3f] overlap", a.Lo, a.Hi, b.Lo, b.Hi)
 	}
-	if !Overlap(a, UnitRate(25, 30, 40)) {
+	if !Overlap(a, unitRate(25, 30, 40)) {
 		t.Error("close rates do not overlap")
 	}
 }
@@ -195,26 +174,6 @@ func TestSuppressNeverLeaves(t *testing.T) {
 		if count > 0 && !(count >= 2 && sum >= MinRespondents) && count != nonzero {
 			t.Fatalf("%v → %v: the hidden cells can be derived", ns, hidden)
 		}
-	}
-}
-
-// TestPooled: a dimension of two items answered by 20 respondents of a
-// roster of 100, 30 of the 40 answers favorable, has p = 0.75 and the
-// variance of 20 respondents: (1 − 20/100)·0.75·0.25/19 = 0.0078947…,
-// n_eff = 0.1875/0.0078947 = 23.75 — the same as one item with 15 of 20.
-func TestPooled(t *testing.T) {
-	got := Pooled([]Stratum{{X: 30, N: 40, Pop: 100}}, 2)
-	one := UnitRate(15, 20, 100)
-	if got.X != 30 || got.N != 40 || math.Abs(got.P-0.75) > 1e-12 || math.Abs(got.NEff-23.75) > 1e-9 ||
-		got.Var != one.Var || got.Lo != one.Lo || got.Hi != one.Hi {
-		t.Errorf("pooled = %+v, one item = %+v", got, one)
-	}
-	// 8 answers to 2 items are 4 respondents: suppressed.
-	if r := Pooled([]Stratum{{X: 8, N: 8, Pop: 50}}, 2); !r.Suppressed {
-		t.Error("a dimension answered by 4 respondents is shown")
-	}
-	if r := Pooled([]Stratum{{X: 10, N: 12, Pop: 6}}, 2); !r.Census || r.HasInterval() {
-		t.Errorf("every one of 6 answered both items: %+v", r)
 	}
 }
 
