@@ -160,12 +160,8 @@ func allocatedTargets(ctx context.Context, tx *store.Tx, draws []store.DrawInfo)
 			return nil, err
 		}
 		for _, a := range rec.Allocations {
-			for _, s := range a.Shares {
-				if a.Rule == sampling.AllocRule {
-					out[a.Group] += s.Target
-				} else { // the first rule drew its target exactly
-					out[a.Group] += s.Quota
-				}
+			for _, n := range a.Completes() {
+				out[a.Group] += n
 			}
 		}
 	}

@@ -16,19 +16,21 @@ import (
 
 // protect is S5 (v2) for a county: while the answers of a hidden object
 // can be solved for from the county's published overall figures (its
-// weighted rate, interval, mean score and effective sample size at their
-// published precision, with every shown object's figures and the public
-// roster and sample sizes), the smallest shown sibling is hidden too;
+// weighted rate, interval and mean score at their published precision,
+// with every shown object's figures and the public roster and sample
+// sizes), the smallest shown sibling is hidden too;
 // when none is left, the county's own figure is hidden. Hiding two objects
 // protects a sum, not a weighted mean: the weighted sum of bounded
 // integers often has one solution, which analysis.Exposed finds.
-func (a *Area) protect(d *design, scores []int) {
+func (a *Area) protect(campaign int64, d *design, scores []int) {
 	// The check is exact and costs tens of milliseconds a county; its
-	// outcome depends only on what the area's figures are made of, so it
-	// is kept by that, for the next page that shows the same results.
+	// outcome depends only on what the area's figures are made of, so the
+	// latest outcome of each area is kept with a hash of that, for the next
+	// page that shows the same results.
+	at := protectedArea{campaign, a.Unit.ID}
 	key := d.protectKey(a, scores)
-	if hidden, ok := protected.Load(key); ok {
-		a.applyProtection(hidden.([]bool))
+	if p, ok := protected.Load(at); ok && p.(*protection).key == key {
+		a.applyProtection(p.(*protection).hidden)
 		return
 	}
 	a.runProtection(d, scores)
@@ -37,11 +39,19 @@ func (a *Area) protect(d *design, scores []int) {
 		hidden[i] = o.Overall.Hidden
 	}
 	hidden[len(a.Objects)] = a.Overall.Hidden
-	protected.Store(key, hidden)
+	protected.Store(at, &protection{key, hidden})
 }
 
-// protected caches protection outcomes by protectKey.
-var protected sync.Map
+// protected holds each area's latest protection outcome: one entry per
+// campaign and area, replaced when the area's figures change.
+var protected sync.Map // protectedArea → *protection
+
+type protectedArea struct{ campaign, unit int64 }
+
+type protection struct {
+	key    [32]byte
+	hidden []bool // per object, then the area's own figure
+}
 
 // protectKey hashes everything the area's overall figures and their check
 // rest on: each object's answers, stratum, roster and whether the primary

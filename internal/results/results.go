@@ -379,7 +379,7 @@ func (a *Area) finish(in *Input, d *design, levels int) {
 		}
 	}
 	if !single {
-		a.protect(d, scoresOf(in.Campaign.Settings.Scale))
+		a.protect(in.Campaign.ID, d, scoresOf(in.Campaign.Settings.Scale))
 	}
 	// The checklist: the area itself, then each object that is not it.
 	a.Checklist = append(a.Checklist, a.Unit)

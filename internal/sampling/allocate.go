@@ -57,6 +57,20 @@ func Allocate(seed, draw, group string, target, rate int, shares []Share) Alloca
 	return out
 }
 
+// Completes is each share's target of completes, by stratum: its Target
+// under alloc-v2; the first rule drew its target exactly, so there the
+// quota.
+func (a Allocation) Completes() map[string]int {
+	out := make(map[string]int, len(a.Shares))
+	for _, s := range a.Shares {
+		out[s.Stratum] = s.Target
+		if a.Rule != AllocRule {
+			out[s.Stratum] = s.Quota
+		}
+	}
+	return out
+}
+
 // Reallocate recomputes a recorded allocation by its own rule, for the
 // verifier: alloc-v2, or the first rule (no base, no inflation) of
 // records made before it.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"pinggu"
 	"pinggu/internal/draw"
@@ -31,16 +32,14 @@ func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request, c *reqCtx) err
 	}
 	out := []row{}
 	for _, d := range draws {
-		x := row{ID: d.ID, Label: d.Label, Kind: d.Kind, Seed: d.Seed, CreatedAt: d.CreatedAt.Format(timeJSON), Occasion: d.Occasion, VoidReason: d.VoidReason}
+		x := row{ID: d.ID, Label: d.Label, Kind: d.Kind, Seed: d.Seed, CreatedAt: d.CreatedAt.Format(time.RFC3339), Occasion: d.Occasion, VoidReason: d.VoidReason}
 		if d.Voided() {
-			x.VoidedAt = d.VoidedAt.Format(timeJSON)
+			x.VoidedAt = d.VoidedAt.Format(time.RFC3339)
 		}
 		out = append(out, x)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"draws": out})
 }
-
-const timeJSON = "2006-01-02T15:04:05Z07:00"
 
 // apiDrawCreate runs a ceremony's draw: {"kind": "units" | "respondents",
 // "seed": "…", "label": "…"}, under the same rules as the web and the

@@ -6,7 +6,6 @@ import (
 
 	"pinggu"
 	"pinggu/internal/draw"
-	"pinggu/internal/sampling"
 	"pinggu/internal/store"
 )
 
@@ -117,9 +116,8 @@ type target struct {
 }
 
 // respondentTargets reads each drawn unit's target of completes from the
-// standing respondent draws: its alloc-v2 share in a county, min(30, N)
-// for a municipal unit (the draw's own quota for records made before
-// alloc-v2, which drew exactly their targets).
+// standing respondent draws: its allocation's in a county, min(30, N) for a
+// municipal unit (which a draw before alloc-v2 drew exactly: its k).
 func respondentTargets(ctx context.Context, tx *store.Tx, cp *pinggu.Campaign) (map[string]target, error) {
 	draws, err := tx.Draws(ctx, cp.ID)
 	if err != nil {
@@ -135,18 +133,11 @@ func respondentTargets(ctx context.Context, tx *store.Tx, cp *pinggu.Campaign) (
 			return nil, err
 		}
 		for _, st := range rec.Strata {
-			out[st.Stratum] = target{d.ID, min(cp.Settings.MinMunicipal, st.N)}
-			if st.K < out[st.Stratum].target { // before alloc-v2
-				out[st.Stratum] = target{d.ID, st.K}
-			}
+			out[st.Stratum] = target{d.ID, min(cp.Settings.MinMunicipal, st.N, st.K)}
 		}
 		for _, a := range rec.Allocations {
-			for _, sh := range a.Shares {
-				t := sh.Target
-				if a.Rule != sampling.AllocRule {
-					t = sh.Quota
-				}
-				out[sh.Stratum] = target{d.ID, t}
+			for stratum, n := range a.Completes() {
+				out[stratum] = target{d.ID, n}
 			}
 		}
 	}
