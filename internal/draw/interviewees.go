@@ -80,7 +80,7 @@ func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pingg
 			if d.Kind != KindInterviewees || d.Occasion != occasion {
 				continue
 			}
-			_, old, err := tx.DrawRecord(ctx, d.ID)
+			_, old, err := tx.DrawPlan(ctx, d.ID)
 			if err != nil {
 				return err
 			}

@@ -45,7 +45,7 @@ func noUnitDraw(draws []store.DrawInfo) error {
 // Void voids draw id of campaign c for reason, as the admin.
 func Void(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign, id int64, reason string) error {
 	return db.Update(ctx, actor, func(tx *store.Tx) error {
-		info, _, err := tx.DrawRecord(ctx, id)
+		info, _, err := tx.DrawPlan(ctx, id)
 		if err != nil {
 			return err
 		}

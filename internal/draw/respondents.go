@@ -155,7 +155,7 @@ func allocatedTargets(ctx context.Context, tx *store.Tx, draws []store.DrawInfo)
 		if d.Kind != KindRespondents {
 			continue
 		}
-		_, rec, err := tx.DrawRecord(ctx, d.ID)
+		_, rec, err := tx.DrawPlan(ctx, d.ID)
 		if err != nil {
 			return nil, err
 		}

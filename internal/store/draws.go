@@ -153,6 +153,39 @@ func (tx *Tx) Draws(ctx context.Context, campaign int64) ([]DrawInfo, error) {
 // DrawRecord returns draw id as a record, with each element's current
 // status (non-responses as "non_response:<reason>").
 func (tx *Tx) DrawRecord(ctx context.Context, id int64) (*DrawInfo, *sampling.Record, error) {
+	d, rec, err := tx.DrawPlan(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	index := map[string]int{}
+	for i, s := range rec.Strata {
+		index[s.Stratum] = i
+	}
+	rows, err := tx.query(ctx, `SELECT stratum, rank, element_id, ticket, status, reason FROM draw_entries WHERE draw_id = $1 ORDER BY stratum, rank`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var stratum, reason string
+		var e sampling.OrderEntry
+		if err := rows.Scan(&stratum, &e.Rank, &e.ID, &e.Ticket, &e.Status, &reason); err != nil {
+			return nil, nil, pinggu.Internal(err)
+		}
+		if e.Status == sampling.StatusNonResponse {
+			e.Status += ":" + reason
+		}
+		s := &rec.Strata[index[stratum]]
+		s.Order = append(s.Order, e)
+	}
+	return d, rec, rows.Err()
+}
+
+// DrawPlan is draw id's record without the order of its elements: the
+// strata with their sizes and k, the allocations, the void — all a page
+// needs that shows no element (a respondent draw's order runs to
+// thousands of rows).
+func (tx *Tx) DrawPlan(ctx context.Context, id int64) (*DrawInfo, *sampling.Record, error) {
 	var d DrawInfo
 	var allocations string
 	err := scanDraw(tx.queryRow(ctx, "SELECT "+drawColumns+" FROM draws WHERE id = $1", id), &d)
@@ -185,34 +218,15 @@ func (tx *Tx) DrawRecord(ctx context.Context, id int64) (*DrawInfo, *sampling.Re
 	if err != nil {
 		return nil, nil, err
 	}
-	index := map[string]int{}
 	for rows.Next() {
 		var s sampling.StratumRecord
 		if err := rows.Scan(&s.Stratum, &s.FrameSHA256, &s.N, &s.Rule, &s.Pct, &s.K); err != nil {
 			rows.Close()
 			return nil, nil, pinggu.Internal(err)
 		}
-		index[s.Stratum] = len(rec.Strata)
 		rec.Strata = append(rec.Strata, s)
 	}
 	rows.Close()
-	rows, err = tx.query(ctx, `SELECT stratum, rank, element_id, ticket, status, reason FROM draw_entries WHERE draw_id = $1 ORDER BY stratum, rank`, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var stratum, reason string
-		var e sampling.OrderEntry
-		if err := rows.Scan(&stratum, &e.Rank, &e.ID, &e.Ticket, &e.Status, &reason); err != nil {
-			return nil, nil, pinggu.Internal(err)
-		}
-		if e.Status == sampling.StatusNonResponse {
-			e.Status += ":" + reason
-		}
-		s := &rec.Strata[index[stratum]]
-		s.Order = append(s.Order, e)
-	}
 	return &d, rec, rows.Err()
 }
 

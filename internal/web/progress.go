@@ -128,7 +128,7 @@ func respondentTargets(ctx context.Context, tx *store.Tx, cp *pinggu.Campaign) (
 		if d.Kind != draw.KindRespondents || d.Voided() {
 			continue
 		}
-		_, rec, err := tx.DrawRecord(ctx, d.ID)
+		_, rec, err := tx.DrawPlan(ctx, d.ID)
 		if err != nil {
 			return nil, err
 		}
