@@ -142,9 +142,20 @@ type Settings struct {
 	// ResponseRate is the expected response rate in percent (S3): each
 	// unit's draw is its target of completes divided by it, so that the
 	// minimums count completes, not invitations. 0 means the default.
-	ResponseRate int            `json:"response_rate,omitempty"`
-	Deadlines    map[Stage]Date `json:"deadlines"`
+	ResponseRate int `json:"response_rate,omitempty"`
+	// Anonymity is k of the survey's anonymity (docs/anonymity.md): a
+	// response leaves the inbox with at least k-1 others of its unit,
+	// category and channel, or with all of them at the close. 0 means
+	// MinAnonymity; it is never less.
+	Anonymity int            `json:"anonymity,omitempty"`
+	Deadlines map[Stage]Date `json:"deadlines"`
 }
+
+// MinAnonymity is the least k of the survey's anonymity, and its default.
+const MinAnonymity = 20
+
+// MixSize is k: how many responses of a kind leave the inbox together.
+func (s Settings) MixSize() int { return max(MinAnonymity, s.Anonymity) }
 
 // DefaultResponseRate is S3's default expected response rate, in percent.
 const DefaultResponseRate = 85
@@ -234,6 +245,9 @@ func (c *Campaign) Validate(frameworks map[int64]Audience, complete bool) []Prob
 	}
 	if s.ResponseRate != 0 && (s.ResponseRate < 30 || s.ResponseRate > 100) {
 		add("response_rate", "campaign.response_rate_range", "Value", s.ResponseRate)
+	}
+	if s.Anonymity != 0 && (s.Anonymity < MinAnonymity || s.Anonymity > 1000) {
+		add("anonymity", "campaign.anonymity_range", "Value", s.Anonymity, "Min", MinAnonymity)
 	}
 	for _, k := range EvaluatedKinds {
 		id, ok := s.Frameworks[k]

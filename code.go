@@ -92,7 +92,7 @@ func FormatCode(code string) string {
 }
 
 // HashCode is the only form in which a code is stored: HMAC-SHA256 under
-// the server's secret.
+// the campaign's code key (kept outside the database).
 func HashCode(secret []byte, code string) string {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte(code))

@@ -107,7 +107,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nEnvironment: PINGGU_DB (database: SQLite file or postgres:// DSN), PINGGU_LANG (zh-CN or en),\n  PINGGU_PASSWORD_MIN_LENGTH (default 10), PINGGU_ANCHOR_KEY (the audit anchor key file),\n  PINGGU_METRICS_TOKEN (bearer token that opens /metrics)")
+	fmt.Fprintln(w, "\nEnvironment: PINGGU_DB (database: SQLite file or postgres:// DSN), PINGGU_LANG (zh-CN or en),\n  PINGGU_PASSWORD_MIN_LENGTH (default 10), PINGGU_ANCHOR_KEY (the audit anchor key file),\n  PINGGU_KEYS (the survey key file; default beside the SQLite file, or pinggu.keys),\n  PINGGU_METRICS_TOKEN (bearer token that opens /metrics)")
 }
 
 // printError writes err in the user's language, with every located problem.
@@ -175,7 +175,7 @@ func (e *env) logger() *slog.Logger {
 }
 
 func (e *env) open(dsn string) (*store.DB, error) {
-	db, err := store.Open(e.ctx, dsn, e.logger())
+	db, err := store.Open(e.ctx, dsn, store.Options{Log: e.logger(), Keys: e.getenv("PINGGU_KEYS")})
 	if err != nil {
 		return nil, pinggu.Internal(err)
 	}

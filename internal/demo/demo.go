@@ -462,7 +462,7 @@ func fieldwork(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 			return err
 		}
 	}
-	if err := db.Update(ctx, actor, func(tx *store.Tx) error { _, err := tx.MixResponses(ctx, 0); return err }); err != nil {
+	if err := db.Update(ctx, actor, func(tx *store.Tx) error { _, err := tx.MoveResponses(ctx, c.ID, true); return err }); err != nil {
 		return err
 	}
 	return reports(ctx, db, c)
@@ -634,10 +634,6 @@ func reports(ctx context.Context, db *store.DB, c *pinggu.Campaign) error {
 // person (admin, say).
 func paperBallots(ctx context.Context, db *store.DB, codes []string, answer func(string) (*survey.Ballot, map[string]string, error)) error {
 	return db.Update(ctx, store.Actor{Login: "demo"}, func(tx *store.Tx) error {
-		secret, err := tx.SurveySecret(ctx)
-		if err != nil {
-			return err
-		}
 		var clerks []int64
 		for _, login := range []string{"pinggu1", "luru1"} {
 			u, err := tx.UserByLogin(ctx, login)
@@ -660,7 +656,7 @@ func paperBallots(ctx context.Context, db *store.DB, codes []string, answer func
 				if len(problems) > 0 {
 					return fmt.Errorf("demo ballot: %v", problems)
 				}
-				if _, err := tx.KeyBallot(ctx, &store.Ballot{CodeHash: pinggu.HashCode(secret, code), ClerkID: clerk,
+				if _, err := tx.KeyBallot(ctx, &store.Ballot{CodeHash: b.Code.Hash, ClerkID: clerk,
 					Answers: a, Overall: overall, Comment: comment}, store.Day(time.Now())); err != nil {
 					return err
 				}

@@ -138,7 +138,7 @@ func seedRefuses(t *testing.T, e storetest.Engine) {
 	if err := demo.Check(ctx, dsn); err != nil {
 		t.Fatalf("a fresh database is blank: %v", err)
 	}
-	db, err := store.Open(ctx, dsn, nil)
+	db, err := store.Open(ctx, dsn, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestCheckReadsWithoutWriting(t *testing.T) {
 
 	// A real database: refused by name, its bytes unchanged.
 	real := filepath.Join(dir, "real.db")
-	db, err := store.Open(ctx, real, nil)
+	db, err := store.Open(ctx, real, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestCheckReadsWithoutWriting(t *testing.T) {
 
 	// A migrated but empty pinggu database is blank.
 	empty := filepath.Join(dir, "empty.db")
-	db, err = store.Open(ctx, empty, nil)
+	db, err = store.Open(ctx, empty, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

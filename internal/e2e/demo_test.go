@@ -21,7 +21,7 @@ import (
 // 360 px phone: each renders, none scrolls sideways, none shows an error.
 func TestDemoPages(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.db")
-	db, err := store.Open(context.Background(), path, nil)
+	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -142,6 +142,7 @@ func (db *DB) shared(ctx context.Context, calls []*batchCall, errs []error) (err
 		}
 	}()
 	now := db.now().UTC().Truncate(time.Microsecond)
+	var after []func()
 	for i, c := range calls {
 		if errs[i] = c.ctx.Err(); errs[i] != nil {
 			continue
@@ -155,6 +156,8 @@ func (db *DB) shared(ctx context.Context, calls []*batchCall, errs []error) (err
 			if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO call"); err != nil {
 				return err
 			}
+		} else {
+			after = append(after, tx.after...)
 		}
 		if _, err := sqlTx.ExecContext(ctx, "RELEASE call"); err != nil {
 			return err
@@ -165,6 +168,9 @@ func (db *DB) shared(ctx context.Context, calls []*batchCall, errs []error) (err
 	}
 	db.batch.commits.Add(1)
 	db.batch.batched.Add(int64(len(calls)))
+	for _, fn := range after {
+		fn()
+	}
 	return nil
 }
 

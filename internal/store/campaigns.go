@@ -179,10 +179,18 @@ func (tx *Tx) AdvanceCampaign(ctx context.Context, id int64, to pinggu.CampaignS
 		}
 	}
 	if to == pinggu.StateClosed {
-		// The survey is over: the last responses move however few they are.
-		if _, err := tx.MixResponses(ctx, 0); err != nil {
+		// The survey is over: the last responses move, each kind
+		// together however few, and once that is committed the campaign's
+		// survey keys are destroyed: no copy of anything kept, with the
+		// issue files, links a response to a code any more.
+		if _, err := tx.MoveResponses(ctx, c.ID, true); err != nil {
 			return nil, err
 		}
+		tx.afterCommit(func() {
+			if err := tx.db.keys.shred(c.ID); err != nil {
+				tx.db.log.Error("destroy the closed campaign's survey keys", "campaign", c.ID, "err", err)
+			}
+		})
 	}
 	c.State, c.UpdatedAt = to, tx.Now
 	if _, err := tx.exec(ctx, "UPDATE campaigns SET state = $1, updated_at = $2 WHERE id = $3", string(to), tx.Now, c.ID); err != nil {

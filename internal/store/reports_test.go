@@ -53,19 +53,22 @@ func TestTalliesEqualRecompute(t *testing.T) {
 					wantProfiles[store.ProfileKey{Unit: u.ID, Dimension: dim, Profile: fmt.Sprintf("%d,%d,%d,%d", c[0], c[1], c[2], c[3])}]++
 				}
 			}
-			hash := fmt.Sprintf("h%04d", i)
 			err := db.Update(ctx, cli, func(tx *store.Tx) error {
-				if err := tx.IssueCodes(ctx, c.ID, u.ID, cat, "b", []string{hash}); err != nil {
+				hash, err := tx.HashCodes(ctx, c.ID, []string{fmt.Sprintf("h%04d", i)})
+				if err != nil {
 					return err
 				}
-				_, err := tx.Submit(ctx, hash, r)
+				if err := tx.IssueCodes(ctx, c.ID, u.ID, cat, "b", hash); err != nil {
+					return err
+				}
+				_, err = tx.Submit(ctx, hash[0], r)
 				return err
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if rng.IntN(30) == 0 {
-				db.Update(ctx, cli, func(tx *store.Tx) error { _, err := tx.MixResponses(ctx, 0); return err })
+				db.Update(ctx, cli, func(tx *store.Tx) error { _, err := tx.MoveResponses(ctx, c.ID, false); return err })
 			}
 		}
 		var before []store.TallyRow
@@ -73,7 +76,7 @@ func TestTalliesEqualRecompute(t *testing.T) {
 		if got := total(before) / 4; got >= n {
 			t.Errorf("tallies count %d responses before the last move, want fewer than %d (the inbox is not counted)", got, n)
 		}
-		if err := db.Update(ctx, cli, func(tx *store.Tx) error { _, err := tx.MixResponses(ctx, 0); return err }); err != nil {
+		if err := db.Update(ctx, cli, func(tx *store.Tx) error { _, err := tx.MoveResponses(ctx, c.ID, true); return err }); err != nil {
 			t.Fatal(err)
 		}
 		var got, again []store.TallyRow

@@ -40,17 +40,19 @@ const (
 // single connection never fail with SQLITE_BUSY mid-way) and reads through
 // a pool; with PostgreSQL both are the same pool.
 type DB struct {
-	dialect Dialect
-	write   *sql.DB
-	read    *sql.DB
-	now     func() time.Time
-	log     *slog.Logger
-	batch   *batcher               // group commit, SQLite only
-	frozen  sync.Map               // parsed frozen frameworks, by their stored document
-	secret  atomic.Pointer[[]byte] // the survey secret, once committed
-	inboxed atomic.Int64           // responses put in the inbox since the last move: a hint for Mix
-	// vacuuming: one VACUUM of the inbox at a time in this process.
-	vacuuming atomic.Bool
+	dialect   Dialect
+	write     *sql.DB
+	read      *sql.DB
+	now       func() time.Time
+	log       *slog.Logger
+	batch     *batcher // group commit, SQLite only
+	frozen    sync.Map // parsed frozen frameworks, by their stored document
+	keys      *keyring // the campaigns' survey keys, kept outside the database
+	mixSizes  sync.Map // campaign ID → its k, once frozen
+	submitted sync.Map // Kind → *atomic.Int64: its submits in this process, Mix's hint
+	// moving: one move of waiting responses at a time in this process;
+	// vacuuming: one VACUUM of the inbox.
+	moving, vacuuming atomic.Bool
 }
 
 // IsPostgres reports whether dsn selects PostgreSQL.
@@ -58,14 +60,30 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// Options are how Open finds what is kept beside the database.
+type Options struct {
+	Log *slog.Logger // nil: nothing is logged
+	// Keys is the survey key file (docs/anonymity.md); KeysPath(dsn) when
+	// empty.
+	Keys string
+}
+
 // Open opens (creating if needed) and migrates the database at dsn: a file
 // path for SQLite, or a postgres:// URL.
-func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	log := opts.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	db := &DB{now: time.Now, log: log}
 	var err error
+	keys := opts.Keys
+	if keys == "" {
+		keys = KeysPath(dsn)
+	}
+	if db.keys, err = openKeyring(keys); err != nil {
+		return nil, fmt.Errorf("survey keys: %w", err)
+	}
 	if IsPostgres(dsn) {
 		db.dialect = Postgres
 		db.write, err = sql.Open("pgx", dsn)
@@ -103,6 +121,10 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("built-in frameworks: %w", err)
 	}
+	if err := db.upgradeSurveyKeys(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("survey keys: %w", err)
+	}
 	if db.dialect == SQLite {
 		db.startBatcher()
 	}
@@ -119,6 +141,10 @@ func sqliteDSN(path, txlock string) string {
 	// acknowledged survey response survives a power cut. Batch shares
 	// that fsync among concurrent submits.
 	q.Add("_pragma", "synchronous(FULL)")
+	// Deleted rows are overwritten with zeros, in the file and its WAL,
+	// not left in free pages: nothing deleted (a response's inbox row, a
+	// paper ballot's keyings) outlives its deletion in the live files.
+	q.Add("_pragma", "secure_delete(ON)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", txlock)
 	q.Set("_time_format", "sqlite")

@@ -48,9 +48,9 @@ func TestMigrationsInStep(t *testing.T) {
 func TestOpenTwiceMigratesOnce(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			dsn := e.DSN(t)
+			dsn, keys := e.DSN(t), filepath.Join(t.TempDir(), "pinggu.keys")
 			for i := 0; i < 2; i++ {
-				db, err := store.Open(ctx, dsn, nil)
+				db, err := store.Open(ctx, dsn, store.Options{Keys: keys})
 				if err != nil {
 					t.Fatalf("open %d: %v", i, err)
 				}
@@ -62,7 +62,7 @@ func TestOpenTwiceMigratesOnce(t *testing.T) {
 
 func TestSQLiteIsOneFileWithWAL(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
-	db, err := store.Open(ctx, path, nil)
+	db, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

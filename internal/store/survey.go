@@ -3,57 +3,77 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"pinggu"
 )
 
-const secretKey = "survey.secret"
+// legacySecretKey is the setting where databases before the key file kept
+// their one code-hash key. Open moves it to the key file and deletes it.
+const legacySecretKey = "survey.secret"
 
-// SurveySecret returns the server's key for code hashes, creating it on
-// first use. It lives in the database, never in the repository.
-//
-// The secret never changes once stored, so a read-only transaction — which
-// sees committed data only — keeps it for the process's later calls.
-func (tx *Tx) SurveySecret(ctx context.Context) ([]byte, error) {
-	if b := tx.db.secret.Load(); b != nil {
-		return *b, nil
-	}
-	s, err := tx.Setting(ctx, secretKey)
+// HashCodes returns the stored form of codes to be issued in a campaign,
+// under the campaign's code key (made on its first codes).
+func (tx *Tx) HashCodes(ctx context.Context, campaign int64, codes []string) ([]string, error) {
+	ck, err := tx.db.keys.ensure(campaign, nil)
 	if err != nil {
-		return nil, err
+		return nil, pinggu.Internal(fmt.Errorf("survey keys: %w", err))
 	}
-	if s == "" {
-		if !tx.writing {
-			return nil, pinggu.Internal(errNoSecret{})
-		}
-		b := make([]byte, 32)
-		rand.Read(b)
-		s = hex.EncodeToString(b)
-		if err := tx.SetSetting(ctx, secretKey, s); err != nil {
-			return nil, err
-		}
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = ck.hash(c)
 	}
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		return nil, pinggu.Internal(err)
-	}
-	if !tx.writing {
-		tx.db.secret.Store(&b)
-	}
-	return b, nil
+	return out, nil
 }
 
-type errNoSecret struct{}
+// HashCode returns the stored form of a code of a campaign: "survey.code_unknown"
+// once the campaign's keys are gone (it closed).
+func (tx *Tx) HashCode(ctx context.Context, campaign int64, code string) (string, error) {
+	ck, err := tx.db.keys.get(campaign)
+	if err != nil {
+		return "", pinggu.Internal(fmt.Errorf("survey keys: %w", err))
+	}
+	if ck == nil {
+		return "", pinggu.Errorf(pinggu.ENotFound, "survey.code_unknown")
+	}
+	return ck.hash(code), nil
+}
 
-func (errNoSecret) Error() string { return "no survey secret yet" }
+// FindCode finds an issued code under the keys of every campaign that
+// still has them, and returns what it is bound to.
+func (tx *Tx) FindCode(ctx context.Context, code string) (*CodeInfo, error) {
+	live, err := tx.db.keys.live()
+	if err != nil {
+		return nil, pinggu.Internal(fmt.Errorf("survey keys: %w", err))
+	}
+	for id, ck := range live {
+		c, err := tx.Code(ctx, ck.hash(code))
+		if e := pinggu.AsError(err); e != nil && e.Code == pinggu.ENotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c.Campaign == id {
+			return c, nil
+		}
+	}
+	return nil, pinggu.Errorf(pinggu.ENotFound, "survey.code_unknown")
+}
 
 // CodeInfo is what a code's hash unlocks: its binding and state.
 type CodeInfo struct {
+	Hash     string
 	Campaign int64
 	Unit     int64
 	Category string
@@ -74,7 +94,7 @@ func (tx *Tx) IssueCodes(ctx context.Context, campaign, unit int64, category, ba
 
 // Code returns what the code with hash is bound to.
 func (tx *Tx) Code(ctx context.Context, hash string) (*CodeInfo, error) {
-	var c CodeInfo
+	c := CodeInfo{Hash: hash}
 	err := tx.queryRow(ctx, "SELECT campaign_id, unit_id, category, state FROM survey_codes WHERE hash = $1", hash).
 		Scan(&c.Campaign, &c.Unit, &c.Category, &c.State)
 	if err := scanOne(err, "survey.code_unknown"); err != nil {
@@ -83,12 +103,20 @@ func (tx *Tx) Code(ctx context.Context, hash string) (*CodeInfo, error) {
 	return &c, nil
 }
 
-// Submit spends the code and stores the response in one transaction, so
-// that any number of concurrent submits of one code store one response. It
-// returns the code's state before: "spent" means the response was already
-// received and nothing was stored. No audit row is written: it would order
-// and time the responses.
+// Submit spends the code and stores the response, sealed, in the inbox in
+// one transaction, so that any number of concurrent submits of one code
+// store one response. It returns the code's state before: "spent" means
+// the response was already received and nothing was stored. No audit row
+// is written: it would order and time the responses. The response keeps
+// no day until it moves (its Day is ignored).
 func (tx *Tx) Submit(ctx context.Context, hash string, r *pinggu.Response) (string, error) {
+	ck, err := tx.db.keys.get(r.CampaignID)
+	if err != nil {
+		return "", pinggu.Internal(fmt.Errorf("survey keys: %w", err))
+	}
+	if ck == nil {
+		return "", pinggu.Errorf(pinggu.EConflict, "survey.closed")
+	}
 	res, err := tx.exec(ctx, "UPDATE survey_codes SET state = $1 WHERE hash = $2 AND state = $3", pinggu.CodeSpent, hash, pinggu.CodeIssued)
 	if err != nil {
 		return "", err
@@ -100,16 +128,48 @@ func (tx *Tx) Submit(ctx context.Context, hash string, r *pinggu.Response) (stri
 		}
 		return c.State, nil
 	}
-	b := make([]byte, 16)
-	rand.Read(b)
-	r.ID = hex.EncodeToString(b)
+	r.ID = randomID()
 	answers, _ := json.Marshal(r.Answers)
-	row := responseRow{r.ID, r.CampaignID, r.UnitID, r.Category, r.Channel, r.Day, string(answers), r.Overall, r.Comment}
-	if err := tx.insertResponse(ctx, "response_inbox", &row); err != nil {
+	plain, _ := json.Marshal(sealedResponse{string(answers), r.Overall, r.Comment})
+	w := waiting{r.ID, r.CampaignID, r.UnitID, r.Category, r.Channel, nil}
+	w.sealed = ck.seal(plain, w.ad())
+	if _, err := tx.exec(ctx, "INSERT INTO response_inbox ("+waitingColumns+") VALUES ($1, $2, $3, $4, $5, $6)", w.fields()...); err != nil {
 		return "", err
 	}
-	tx.db.inboxed.Add(1)
 	return pinggu.CodeIssued, nil
+}
+
+func randomID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// waiting is a response in the inbox: in the clear only what the spent
+// code's row shows already (campaign, unit, category) and its channel.
+type waiting struct {
+	id                string
+	campaign, unit    int64
+	category, channel string
+	sealed            []byte
+}
+
+const waitingColumns = "id, campaign_id, unit_id, category, channel, sealed"
+
+func (w *waiting) fields() []any {
+	return []any{&w.id, &w.campaign, &w.unit, &w.category, &w.channel, &w.sealed}
+}
+
+// ad binds the sealed content to its row's clear columns.
+func (w *waiting) ad() []byte {
+	return fmt.Appendf(nil, "%s\x00%d\x00%d\x00%s\x00%s", w.id, w.campaign, w.unit, w.category, w.channel)
+}
+
+// sealedResponse is what the inbox seals of a response.
+type sealedResponse struct {
+	Answers string `json:"a"` // as stored in responses.answers
+	Overall int    `json:"o"`
+	Comment string `json:"c"`
 }
 
 const responseColumns = "id, campaign_id, unit_id, category, channel, day, answers, overall, comment"
@@ -137,69 +197,181 @@ func (tx *Tx) insertResponse(ctx context.Context, table string, r *responseRow) 
 	return err
 }
 
-// MixAt is how many responses wait in the inbox before they move to
-// responses together: a moved response can be told apart from at least
-// MixAt-1 others by nothing the database keeps.
-const MixAt = 20
+// MoveResponses moves a campaign's waiting responses to responses, where
+// they count. Responses wait by kind — unit, category and channel, what a
+// code's row and a response's both show — and a kind moves only when at
+// least 2k of it wait, k of them chosen at random, so that whoever sees
+// the move can narrow a moved response to no fewer than k spent codes,
+// and at least k wait for the close. With all (the close, or the demo),
+// every waiting response moves, each kind together. Each moved response
+// gets a fresh id and the day of the move; the batch is written in the
+// order of the fresh ids. It returns how many moved. Concurrent calls
+// move each response once: the DELETE … RETURNING takes each row for one
+// of them.
+func (tx *Tx) MoveResponses(ctx context.Context, campaign int64, all bool) (int, error) {
+	return tx.moveResponses(ctx, campaign, 0, all)
+}
 
-// MixResponses moves the inbox to responses, in the random order of their
-// ids, if it holds at least min responses (any number when min is 0). It
-// returns how many moved. Concurrent calls move each response once: the
-// DELETE … RETURNING takes each row for one of them.
-func (tx *Tx) MixResponses(ctx context.Context, min int) (int, error) {
-	if min > 0 {
-		var n int
-		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM response_inbox").Scan(&n); err != nil {
-			return 0, pinggu.Internal(err)
-		}
-		if n < min {
-			return 0, nil
-		}
-	}
-	rows, err := tx.query(ctx, "DELETE FROM response_inbox RETURNING "+responseColumns)
+// moveResponses is MoveResponses for one unit's kinds, or every unit's
+// when unit is 0.
+func (tx *Tx) moveResponses(ctx context.Context, campaign, unit int64, all bool) (int, error) {
+	c, err := tx.Campaign(ctx, campaign)
 	if err != nil {
 		return 0, err
 	}
-	var moved []responseRow
+	k := c.Settings.MixSize()
+	having := ""
+	if !all {
+		having = " HAVING COUNT(*) >= " + strconv.Itoa(2*k)
+	}
+	rows, err := tx.query(ctx, "SELECT unit_id, category, channel FROM response_inbox WHERE campaign_id = $1 AND ($2 = 0 OR unit_id = $2) GROUP BY unit_id, category, channel"+having, campaign, unit)
+	if err != nil {
+		return 0, err
+	}
+	var kinds []waiting
 	for rows.Next() {
-		var r responseRow
-		if err := rows.Scan(r.fields()...); err != nil {
+		w := waiting{campaign: campaign}
+		if err := rows.Scan(&w.unit, &w.category, &w.channel); err != nil {
 			rows.Close()
 			return 0, pinggu.Internal(err)
 		}
-		moved = append(moved, r)
+		kinds = append(kinds, w)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, pinggu.Internal(err)
+	if err := rows.Err(); err != nil || len(kinds) == 0 {
+		return 0, err
 	}
-	// RETURNING gives the rows in the order they were written; the ids are
-	// random, so their order is not.
+	ck, err := tx.db.keys.get(campaign)
+	if err != nil {
+		return 0, pinggu.Internal(fmt.Errorf("survey keys: %w", err))
+	}
+	if ck == nil {
+		return 0, pinggu.Internal(fmt.Errorf("campaign %d has waiting responses but no keys", campaign))
+	}
+	var moved []responseRow
+	for _, kind := range kinds {
+		ids, err := tx.waitingIDs(ctx, &kind)
+		if err != nil {
+			return 0, err
+		}
+		if !all {
+			if len(ids) < 2*k {
+				continue // another move took some meanwhile
+			}
+			shuffle(ids)
+			ids = ids[:k]
+		}
+		for _, id := range ids {
+			w := kind
+			err := tx.queryRow(ctx, "DELETE FROM response_inbox WHERE id = $1 RETURNING "+waitingColumns, id).Scan(w.fields()...)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // moved by a concurrent call
+			}
+			if err != nil {
+				return 0, pinggu.Internal(err)
+			}
+			plain, err := ck.open(w.sealed, w.ad())
+			if err != nil {
+				return 0, pinggu.Internal(fmt.Errorf("waiting response %s: %w", w.id, err))
+			}
+			var sr sealedResponse
+			if err := json.Unmarshal(plain, &sr); err != nil {
+				return 0, pinggu.Internal(err)
+			}
+			moved = append(moved, responseRow{randomID(), w.campaign, w.unit, w.category, w.channel, Day(tx.Now), sr.Answers, sr.Overall, sr.Comment})
+		}
+	}
+	return len(moved), tx.storeMoved(ctx, moved)
+}
+
+// storeMoved writes moved responses in the order of their random ids and
+// counts them into the tallies — with the batch, never with one spend.
+func (tx *Tx) storeMoved(ctx context.Context, moved []responseRow) error {
 	slices.SortFunc(moved, func(a, b responseRow) int { return strings.Compare(a.id, b.id) })
 	for i := range moved {
 		if err := tx.insertResponse(ctx, "responses", &moved[i]); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	// The tallies change here, with the batch, never with one spend.
-	return len(moved), tx.addTallies(ctx, moved)
+	return tx.addTallies(ctx, moved)
 }
 
-// Mix moves the response inbox once it holds MixAt responses. It costs
-// the submit path nothing until this process has put MixAt responses in
-// the inbox since the last move (a hint: a rolled-back submit counts, and
-// another process's do not; the move itself counts the inbox). A failure
-// loses nothing: the responses wait, and are counted, in the inbox.
-func (db *DB) Mix(ctx context.Context) {
-	if db.inboxed.Load() < MixAt {
-		return
+func (tx *Tx) waitingIDs(ctx context.Context, kind *waiting) ([]string, error) {
+	rows, err := tx.query(ctx, "SELECT id FROM response_inbox WHERE campaign_id = $1 AND unit_id = $2 AND category = $3 AND channel = $4",
+		kind.campaign, kind.unit, kind.category, kind.channel)
+	if err != nil {
+		return nil, err
 	}
-	var moved int
-	if err := db.Update(ctx, Actor{Login: "system"}, func(tx *Tx) (err error) { moved, err = tx.MixResponses(ctx, MixAt); return }); err != nil {
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, pinggu.Internal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// shuffle puts ids in a uniformly random order (Fisher–Yates with
+// crypto/rand, which an observer of earlier moves cannot predict).
+func shuffle(ids []string) {
+	for i := len(ids) - 1; i > 0; i-- {
+		j, _ := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
+		ids[i], ids[j.Int64()] = ids[j.Int64()], ids[i]
+	}
+}
+
+// Kind is what a response waits with: the responses of one kind move
+// together (MoveResponses).
+type Kind struct {
+	Campaign, Unit    int64
+	Category, Channel string
+}
+
+// Mix moves the waiting responses that are ready to (MoveResponses),
+// after a submit of kind has committed. It looks only at every k-th submit
+// of the kind in this process (a hint, lost on restart: a kind left ready
+// is seen at a later look, and the close moves everything), with one read
+// outside any transaction that counts the unit's waiting kinds; so a
+// submit pays nothing for the move until its kind reaches 2k. A failure
+// loses nothing: the responses wait, and are counted, in the inbox.
+func (db *DB) Mix(ctx context.Context, kind Kind) {
+	k, err := db.mixSize(ctx, kind.Campaign)
+	if err != nil {
 		db.log.Warn("mix responses", "err", err)
 		return
 	}
-	db.inboxed.Store(0)
+	h, _ := db.submitted.LoadOrStore(kind, new(atomic.Int64))
+	if n := h.(*atomic.Int64).Add(1); n%int64(k) != 0 {
+		return
+	}
+	ready := false
+	err = db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM response_inbox WHERE campaign_id = $1 AND unit_id = $2
+		GROUP BY category, channel HAVING COUNT(*) >= $3)`, kind.Campaign, kind.Unit, 2*k).Scan(&ready)
+	if err != nil || !ready {
+		if err != nil {
+			db.log.Warn("mix responses", "err", err)
+		}
+		return
+	}
+	// One move at a time in this process: the submits that saw the same
+	// kind ready meanwhile would each take the writer for nothing. A kind
+	// left ready is seen again by its next submit.
+	if !db.moving.CompareAndSwap(false, true) {
+		return
+	}
+	defer db.moving.Store(false)
+	var moved int
+	err = db.Update(ctx, Actor{Login: "system"}, func(tx *Tx) (err error) {
+		moved, err = tx.moveResponses(ctx, kind.Campaign, kind.Unit, false)
+		return err
+	})
+	if err != nil {
+		db.log.Warn("mix responses", "err", err)
+		return
+	}
 	// PostgreSQL keeps the deleted inbox rows, with their xmin, until a
 	// vacuum: have it now rather than whenever autovacuum comes by.
 	if moved > 0 && db.dialect == Postgres && db.vacuuming.CompareAndSwap(false, true) {
@@ -208,6 +380,23 @@ func (db *DB) Mix(ctx context.Context) {
 			db.log.Warn("vacuum response inbox", "err", err)
 		}
 	}
+}
+
+// mixSize is a campaign's k, kept once the campaign is published (its
+// settings are frozen then; codes are issued only after).
+func (db *DB) mixSize(ctx context.Context, campaign int64) (int, error) {
+	if k, ok := db.mixSizes.Load(campaign); ok {
+		return k.(int), nil
+	}
+	var c *pinggu.Campaign
+	if err := db.View(ctx, func(tx *Tx) (err error) { c, err = tx.Campaign(ctx, campaign); return }); err != nil {
+		return 0, err
+	}
+	k := c.Settings.MixSize()
+	if c.State.Frozen() {
+		db.mixSizes.Store(campaign, k)
+	}
+	return k, nil
 }
 
 // vacuumInbox vacuums the inbox without ever queueing for it: one at a

@@ -29,7 +29,14 @@ type Tx struct {
 	Actor   Actor
 	writing bool
 	audit   auditHead
+	// after runs once the transaction has committed: what must not happen
+	// unless it did (destroying a closed campaign's keys).
+	after []func()
 }
+
+// afterCommit runs fn once the transaction has committed, never if it
+// rolls back.
+func (tx *Tx) afterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
 // Update runs fn in a write transaction and commits it when fn returns nil.
 func (db *DB) Update(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
@@ -53,6 +60,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, actor Actor, writing bool, 
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return pinggu.Internal(fmt.Errorf("commit: %w", err))
+	}
+	for _, fn := range tx.after {
+		fn()
 	}
 	return nil
 }

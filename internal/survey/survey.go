@@ -40,14 +40,12 @@ func Issue(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campa
 	rand.Read(b)
 	batch := hex.EncodeToString(b)
 	err := db.Update(ctx, actor, func(tx *store.Tx) error {
-		secret, err := tx.SurveySecret(ctx)
-		if err != nil {
-			return err
-		}
-		hashes := make([]string, n)
 		for i := range codes {
 			codes[i] = pinggu.NewCode()
-			hashes[i] = pinggu.HashCode(secret, codes[i])
+		}
+		hashes, err := tx.HashCodes(ctx, c.ID, codes)
+		if err != nil {
+			return err
 		}
 		return tx.IssueCodes(ctx, c.ID, u.ID, category, batch, hashes)
 	})
@@ -70,11 +68,8 @@ type Ballot struct {
 func Open(ctx context.Context, db *store.DB, code string) (*Ballot, error) {
 	var b Ballot
 	err := db.View(ctx, func(tx *store.Tx) error {
-		secret, err := tx.SurveySecret(ctx)
-		if err != nil {
-			return pinggu.Errorf(pinggu.ENotFound, "survey.code_unknown")
-		}
-		if b.Code, err = tx.Code(ctx, pinggu.HashCode(secret, code)); err != nil {
+		var err error
+		if b.Code, err = tx.FindCode(ctx, code); err != nil {
 			return err
 		}
 		if b.Campaign, err = tx.Campaign(ctx, b.Code.Campaign); err != nil {
@@ -110,10 +105,6 @@ func Submit(ctx context.Context, db *store.DB, b *Ballot, code string, get func(
 		Day: store.Day(now), Answers: answers, Overall: overall, Comment: comment}
 	var state string
 	err := db.Batch(ctx, store.Actor{Login: "respondent"}, func(tx *store.Tx) error {
-		secret, err := tx.SurveySecret(ctx)
-		if err != nil {
-			return err
-		}
 		c, err := tx.Campaign(ctx, b.Campaign.ID) // closed since the form was opened?
 		if err != nil {
 			return err
@@ -121,7 +112,7 @@ func Submit(ctx context.Context, db *store.DB, b *Ballot, code string, get func(
 		if c.State != pinggu.StatePublished && c.State != pinggu.StateFieldwork {
 			return pinggu.Errorf(pinggu.EConflict, "survey.closed")
 		}
-		state, err = tx.Submit(ctx, pinggu.HashCode(secret, code), r)
+		state, err = tx.Submit(ctx, b.Code.Hash, r)
 		return err
 	})
 	if err != nil {
@@ -131,7 +122,7 @@ func Submit(ctx context.Context, db *store.DB, b *Ballot, code string, get func(
 		return state, nil, pinggu.Errorf(pinggu.EConflict, "survey.code_voided")
 	}
 	if state == pinggu.CodeIssued {
-		db.Mix(ctx)
+		db.Mix(ctx, store.Kind{Campaign: r.CampaignID, Unit: r.UnitID, Category: r.Category, Channel: r.Channel})
 	}
 	return state, nil, nil
 }

@@ -138,11 +138,8 @@ func (s *Server) ballotKey(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	}
 	var outcome string
 	err = s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
-		secret, err := tx.SurveySecret(r.Context())
-		if err != nil {
-			return err
-		}
-		outcome, err = tx.KeyBallot(r.Context(), &store.Ballot{CodeHash: pinggu.HashCode(secret, code), ClerkID: c.User.ID,
+		var err error
+		outcome, err = tx.KeyBallot(r.Context(), &store.Ballot{CodeHash: b.Code.Hash, ClerkID: c.User.ID,
 			Answers: answers, Overall: overall, Comment: comment}, store.Day(time.Now()))
 		return err
 	})
@@ -153,7 +150,7 @@ func (s *Server) ballotKey(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 		return err
 	}
 	if outcome == store.BallotMatched {
-		s.db.Mix(r.Context())
+		s.db.Mix(r.Context(), store.Kind{Campaign: cp.ID, Unit: b.Unit.ID, Category: b.Code.Category, Channel: pinggu.ChannelPaper})
 	}
 	return s.render(w, http.StatusOK, "ballots", keyingView{Page: v.Page, Campaign: cp, Ok: outcome != store.BallotMismatch,
 		Message: c.L.T("ballot." + outcome)})
@@ -214,6 +211,7 @@ func (s *Server) reconcile(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	}
 	hash := strings.TrimSpace(r.PostFormValue("hash"))
 	ctx := r.Context()
+	var kind store.Kind
 	err = s.db.Update(ctx, store.ActorOf(c.User), func(tx *store.Tx) error {
 		entries, err := tx.Mismatch(ctx, cp.ID, hash)
 		if err != nil {
@@ -226,6 +224,11 @@ func (s *Server) reconcile(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 		if err := pinggu.Authorize(c.User, pinggu.PermCodesIssue, path); err != nil {
 			return err
 		}
+		code, err := tx.Code(ctx, hash)
+		if err != nil {
+			return err
+		}
+		kind = store.Kind{Campaign: cp.ID, Unit: path.Unit.ID, Category: code.Category, Channel: pinggu.ChannelPaper}
 		form, err := tx.Form(ctx, cp, path.Unit.Kind)
 		if err != nil {
 			return err
@@ -241,7 +244,7 @@ func (s *Server) reconcile(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	} else if err != nil {
 		return err
 	} else {
-		s.db.Mix(ctx)
+		s.db.Mix(ctx, kind)
 		s.setFlash(r, "ok", c.L.T("ballot.reconciled"))
 	}
 	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/ballots/reconcile")

@@ -37,7 +37,7 @@ func formOfCampaign(cp *pinggu.Campaign) map[string]string {
 	st := &cp.Settings
 	f := map[string]string{"code": cp.Code, "name": cp.Name, "kmin": strconv.Itoa(st.Kmin),
 		"min_county": strconv.Itoa(st.MinCounty), "min_municipal": strconv.Itoa(st.MinMunicipal),
-		"roster_min_share": strconv.Itoa(st.MinShare()), "response_rate": strconv.Itoa(st.ExpectedResponse()),
+		"roster_min_share": strconv.Itoa(st.MinShare()), "response_rate": strconv.Itoa(st.ExpectedResponse()), "anonymity": strconv.Itoa(st.MixSize()),
 		"unknown_label": st.Scale.UnknownLabel}
 	if st.Scale.AllowUnknown {
 		f["allow_unknown"] = "on"
@@ -117,6 +117,7 @@ func readCampaignForm(r *http.Request, stored *pinggu.Campaign) (*pinggu.Campaig
 	num("min_county", "min_county", &st.MinCounty)
 	num("min_municipal", "min_municipal", &st.MinMunicipal)
 	num("response_rate", "response_rate", &st.ResponseRate)
+	num("anonymity", "anonymity", &st.Anonymity)
 	num("roster_min_share", "roster_min_share", &st.RosterMinShare)
 	for _, stage := range pinggu.Stages {
 		key := "deadline." + string(stage)

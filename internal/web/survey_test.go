@@ -156,7 +156,8 @@ func TestSurveyPageAndBadInput(t *testing.T) {
 	if res, body := f.do("", "GET", "/s/"+pinggu.NewCode(), nil); res.StatusCode != http.StatusNotFound || !strings.Contains(body, "没有这个测评码") {
 		t.Errorf("unknown code: %d", res.StatusCode)
 	}
-	// After the campaign closes, submits are refused and nothing is stored.
+	// After the campaign closes, submits are refused and nothing is stored:
+	// its keys are gone, so its codes are unknown.
 	f.db.Update(ctx, store.Actor{Login: "t"}, func(tx *store.Tx) error {
 		for _, to := range []pinggu.CampaignState{pinggu.StateFieldwork, pinggu.StateClosed} {
 			if _, err := tx.AdvanceCampaign(ctx, f.campaigns["published"].ID, to); err != nil {
@@ -165,7 +166,7 @@ func TestSurveyPageAndBadInput(t *testing.T) {
 		}
 		return nil
 	})
-	if res, body := post(codes[1], good); res.StatusCode != http.StatusConflict || !strings.Contains(body, "测评已经结束") || count() != 1 {
+	if res, body := post(codes[1], good); res.StatusCode != http.StatusNotFound || !strings.Contains(body, "测评结束后，其测评码不再有效") || count() != 1 {
 		t.Errorf("after close: %d", res.StatusCode)
 	}
 }
@@ -182,15 +183,17 @@ func TestAnonymity(t *testing.T) {
 			t.Fatalf("submit: %d", res.StatusCode)
 		}
 	}
-	var secret []byte
-	f.db.View(ctx, func(tx *store.Tx) (err error) { secret, err = tx.SurveySecret(ctx); return })
+	hashOf := func(code string) (h string) {
+		f.db.View(ctx, func(tx *store.Tx) (err error) { h, err = tx.HashCode(ctx, f.campaigns["published"].ID, code); return })
+		return h
+	}
 	dump := dumpDB(t, f.db.SQL())
 	rows := append(dump["responses"], dump["response_inbox"]...)
 	if len(rows) != 2 {
 		t.Fatalf("%d responses", len(rows))
 	}
 	for _, c := range codes {
-		h := pinggu.HashCode(secret, c)
+		h := hashOf(c)
 		if strings.Contains(strings.Join(rows, "\n"), c) || strings.Contains(strings.Join(rows, "\n"), h) {
 			t.Error("a response holds a code or its hash")
 		}
@@ -366,9 +369,11 @@ func TestPaperBallotsDoubleKeyed(t *testing.T) {
 	if !strings.Contains(body, "东关街道") || !strings.Contains(body, "有 1 处不一致") || !strings.Contains(body, "两次录入分别为：差 / 好") {
 		t.Fatal("the reconcile list lacks the disagreement")
 	}
-	var secret []byte
-	f.db.View(ctx, func(tx *store.Tx) (err error) { secret, err = tx.SurveySecret(ctx); return })
-	settle := url.Values{"hash": {pinggu.HashCode(secret, codes[1])}}
+	hashOf := func(code string) (h string) {
+		f.db.View(ctx, func(tx *store.Tx) (err error) { h, err = tx.HashCode(ctx, f.campaigns["published"].ID, code); return })
+		return h
+	}
+	settle := url.Values{"hash": {hashOf(codes[1])}}
 	for k, v := range other {
 		settle[k] = v
 	}
@@ -393,7 +398,7 @@ func TestPaperBallotsDoubleKeyed(t *testing.T) {
 	if res, _ := f.do("", "POST", "/s/"+codes[2], good); res.StatusCode != http.StatusOK || responsesAt(f) != 3 {
 		t.Fatalf("online answer of a ballot in reconciliation: %d, %d responses", res.StatusCode, responsesAt(f))
 	}
-	settle.Set("hash", pinggu.HashCode(secret, codes[2]))
+	settle.Set("hash", hashOf(codes[2]))
 	f.do("third", "POST", base+"/reconcile", settle)
 	if _, body := f.do("admin", "GET", base+"/reconcile", nil); responsesAt(f) != 3 || !strings.Contains(body, "没有需要核对的测评表") {
 		t.Errorf("a spent code was settled or listed: %d responses", responsesAt(f))
@@ -449,15 +454,16 @@ func TestSurveyFieldsReused(t *testing.T) {
 	}
 }
 
-// TestResponsesMixed submits 25 codes over HTTP on each engine: 20 move
-// to responses together, in random order, by a transaction of their own,
-// so on PostgreSQL no response shares its xmin with the spend of a code;
-// the last 5 wait, counted, until the campaign closes.
+// TestResponsesMixed submits 45 codes of one unit and category over HTTP
+// on each engine: once 2k = 40 wait, k = 20 of them move to responses
+// together, in random order, by a transaction of their own, so on
+// PostgreSQL no response shares its xmin with the spend of a code; the
+// other 25 wait, counted, until the campaign closes.
 func TestResponsesMixed(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixtureOn(t, e.Open(t))
-			for _, c := range issue(t, f, 25) {
+			for _, c := range issue(t, f, 45) {
 				if res, _ := f.do("", "POST", "/s/"+c, answers(f, t)); res.StatusCode != http.StatusOK {
 					t.Fatalf("submit: %d", res.StatusCode)
 				}
@@ -467,7 +473,8 @@ func TestResponsesMixed(t *testing.T) {
 				f.db.SQL().QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n)
 				return n
 			}
-			if count("responses") != store.MixAt || count("response_inbox") != 25-store.MixAt || responsesAt(f) != 25 {
+			k := pinggu.MinAnonymity
+			if count("responses") != k || count("response_inbox") != 45-k || responsesAt(f) != 45 {
 				t.Errorf("responses %d, inbox %d, counted %d", count("responses"), count("response_inbox"), responsesAt(f))
 			}
 			if f.db.Dialect() == store.Postgres {
@@ -497,7 +504,7 @@ func TestResponsesMixed(t *testing.T) {
 				}
 				return nil
 			})
-			if err != nil || count("responses") != 25 || count("response_inbox") != 0 {
+			if err != nil || count("responses") != 45 || count("response_inbox") != 0 {
 				t.Errorf("after close: responses %d, inbox %d (%v)", count("responses"), count("response_inbox"), err)
 			}
 		})

@@ -41,6 +41,19 @@ func Engines(t testing.TB) []Engine {
 	return engines
 }
 
+// Postgres returns the PostgreSQL engine, for tests of what only it has
+// (xmin, VACUUM). Without one it skips the test, or fails it under CI.
+func Postgres(t testing.TB) Engine {
+	t.Helper()
+	for _, e := range Engines(t) {
+		if e.Name == "postgres" {
+			return e
+		}
+	}
+	t.Skip("PostgreSQL is not configured")
+	return Engine{}
+}
+
 // Each runs fn as a subtest on every engine with a fresh database.
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	for _, e := range Engines(t) {
@@ -51,7 +64,7 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // Open returns a migrated, empty database closed at the end of the test.
 func (e Engine) Open(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), e.DSN(t), nil)
+	db, err := store.Open(context.Background(), e.DSN(t), store.Options{Keys: filepath.Join(t.TempDir(), "pinggu.keys")})
 	if err != nil {
 		t.Fatalf("open %s: %v", e.Name, err)
 	}
