@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -132,4 +133,49 @@ func trim(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// Notary signs heads into a folder beside the key ("<key>.anchors"), one
+// file per head, named by its sequence number: at intervals, and whenever
+// something leaves the system that a reader may later hold against the
+// chain (a draw record, a report, an export).
+type Notary struct {
+	key ed25519.PrivateKey
+	dir string
+	mu  sync.Mutex
+}
+
+// OpenNotary reads (or makes) the key at keyPath and its anchors folder.
+func OpenNotary(keyPath string) (*Notary, error) {
+	key, err := LoadOrCreateKey(keyPath)
+	if err != nil {
+		return nil, err
+	}
+	dir := keyPath + ".anchors"
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return &Notary{key: key, dir: dir}, nil
+}
+
+// Dir is the folder the anchors are written to.
+func (n *Notary) Dir() string { return n.dir }
+
+// Sign signs head seq:hash now and writes it, unless that head was signed
+// already; it returns the head's anchor either way.
+func (n *Notary) Sign(seq int64, hash string) (Anchor, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	file := filepath.Join(n.dir, fmt.Sprintf("anchor-%d.json", seq))
+	if a, err := Read(file); err == nil && a.Hash == hash && a.Verify(n.key.Public().(ed25519.PublicKey)) == nil {
+		return a, nil
+	}
+	a := Sign(n.key, seq, hash, time.Now())
+	return a, Write(file, a)
+}
+
+// Header is the anchor as one HTTP header value, for a download to carry
+// the head it was made at.
+func (a Anchor) Header() string {
+	return fmt.Sprintf("seq=%d; hash=%s; at=%s; key=%s; sig=%s", a.Seq, a.Hash, a.At.Format(time.RFC3339Nano), a.PublicKey, a.Signature)
 }

@@ -130,3 +130,23 @@ func (e *env) anchorKeyPath(flagValue, dsn string) string {
 	}
 	return anchor.KeyPath(e.getenv("PINGGU_ANCHOR_KEY"), dsn, store.IsPostgres(dsn))
 }
+
+// anchorNow signs the audit chain's head into <anchor key>.anchors/ after
+// a command has let a draw, a record, a report or an export out, and says
+// so on stderr. A failure is reported, not fatal: the output stands.
+func (e *env) anchorNow(db *store.DB, dsn string) {
+	n, err := anchor.OpenNotary(e.anchorKeyPath("", dsn))
+	var a anchor.Anchor
+	if err == nil {
+		var seq int64
+		var hash string
+		if err = db.View(e.ctx, func(tx *store.Tx) (err error) { seq, hash, err = tx.AuditHead(e.ctx); return }); err == nil {
+			a, err = n.Sign(seq, hash)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, e.l.T("audit.anchor_failed", "Error", err.Error()))
+		return
+	}
+	fmt.Fprintln(e.stderr, e.l.T("audit.anchored", "Seq", a.Seq, "Dir", n.Dir()))
+}

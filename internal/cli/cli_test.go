@@ -259,17 +259,7 @@ func TestAuditAnchor(t *testing.T) {
 	}
 	// Truncate the chain and rewrite the head, as someone with the
 	// database would.
-	raw, err := sql.Open("sqlite", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seq int64
-	var hash string
-	raw.QueryRow("SELECT MAX(seq) FROM audit_log").Scan(&seq)
-	raw.Exec("DELETE FROM audit_log WHERE seq > ?", seq-2)
-	raw.QueryRow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&seq, &hash)
-	raw.Exec("UPDATE settings SET value = ? WHERE key = 'audit.head'", fmt.Sprintf("%d:%s", seq, hash))
-	raw.Close()
+	seq := truncateAudit(t, db, 2)
 	if r := pinggu(t, "", "audit", "verify", "--db", db); r.code != 0 {
 		t.Fatalf("without the anchor the truncation passes (the finding): %+v", r)
 	}
@@ -283,4 +273,49 @@ func TestAuditAnchor(t *testing.T) {
 	if r := pinggu(t, "", "audit", "verify", "--db", db, "--anchor", forged); r.code != 3 || !strings.Contains(r.out, "验证未通过") {
 		t.Errorf("a forged anchor: %+v", r)
 	}
+}
+
+// TestExportsAreAnchored: an export signs the audit head it leaves at (the
+// export's own audit row included) beside the anchor key, so deleting that
+// row afterwards is caught by the anchor the export left.
+func TestExportsAreAnchored(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	if r := pinggu(t, "", "user", "add", "--db", db, "--login", "office1", "--name", "办公室", "--role", "admin"); r.code != 0 {
+		t.Fatalf("user add: %+v", r)
+	}
+	r := pinggu(t, "", "export", "units", "--db", db, "--format", "csv", "--out", filepath.Join(dir, "units.csv"))
+	if r.code != 0 || !strings.Contains(r.err, "审计链头 #") {
+		t.Fatalf("export: %+v", r)
+	}
+	files, _ := filepath.Glob(db + ".anchor-key.anchors/anchor-*.json")
+	if len(files) != 1 {
+		t.Fatalf("anchors after an export: %v", files)
+	}
+	if r := pinggu(t, "", "audit", "verify", "--db", db, "--anchor", files[0]); r.code != 0 {
+		t.Fatalf("verify against the export's anchor: %+v", r)
+	}
+	truncateAudit(t, db, 1) // the export's own row
+	if r := pinggu(t, "", "audit", "verify", "--db", db, "--anchor", files[0]); r.code != 3 {
+		t.Errorf("the export's row deleted, verify against its anchor: %+v", r)
+	}
+}
+
+// truncateAudit deletes the last n rows of the audit chain in the SQLite
+// file and rewrites the recorded head to fit, as someone holding the
+// database could; it returns the new head's sequence number.
+func truncateAudit(t *testing.T, db string, n int64) int64 {
+	t.Helper()
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var seq int64
+	var hash string
+	raw.QueryRow("SELECT MAX(seq) FROM audit_log").Scan(&seq)
+	raw.Exec("DELETE FROM audit_log WHERE seq > ?", seq-n)
+	raw.QueryRow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&seq, &hash)
+	raw.Exec("UPDATE settings SET value = ? WHERE key = 'audit.head'", fmt.Sprintf("%d:%s", seq, hash))
+	return seq
 }

@@ -168,6 +168,7 @@ func runDraw(e *env, args []string) error {
 		}
 		fmt.Fprintln(e.stderr, e.l.T("draw.done", "Label", rec.Draw, "Strata", len(rec.Strata), "Selected", selected))
 	}
+	e.anchorNow(db, *dsn)
 	return nil
 }
 

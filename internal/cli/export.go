@@ -75,7 +75,12 @@ func runExport(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintln(e.stderr, e.l.T("export.responses_written", "N", st.Rows, "Hidden", st.HiddenUnits))
+		e.anchorNow(db, *dsn)
 		return nil
 	}
-	return registry.ExportAll(e.ctx, db, e.actor(), w, f, !*english)
+	if err := registry.ExportAll(e.ctx, db, e.actor(), w, f, !*english); err != nil {
+		return err
+	}
+	e.anchorNow(db, *dsn)
+	return nil
 }

@@ -104,6 +104,7 @@ func runReport(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, e.l.T("report.built", "N", len(areas), "Dir", *out))
+	e.anchorNow(db, *dsn)
 	return nil
 }
 

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,7 +37,7 @@ func addServeFlags(e *env, name, help string, db func(*flag.FlagSet) *string) (*
 		key:         fs.String("tls-key", "", "TLS key file"),
 		secure:      fs.Bool("secure-cookies", false, "mark cookies Secure (set when a TLS proxy is in front)"),
 		origins:     fs.String("trusted-origins", "", "comma-separated origins allowed to POST, e.g. https://pinggu.example.gov.cn"),
-		anchorEvery: fs.Duration("anchor-every", time.Hour, "sign the audit chain's head this often into <anchor key>.anchors/ (0: never)"),
+		anchorEvery: fs.Duration("anchor-every", time.Hour, "sign the audit chain's head this often into <anchor key>.anchors/ (0: only with draws, records, reports and exports)"),
 		metricsAddr: fs.String("metrics-addr", "", "serve /metrics on this internal address, e.g. 127.0.0.1:9090 (else only with PINGGU_METRICS_TOKEN)"),
 	}
 	return f, fs.Parse
@@ -73,8 +71,16 @@ func serve(e *env, db *store.DB, f *serveFlags, ready func(addr string)) error {
 		}
 	}
 	log := e.logger()
+	// The audit anchors: signed heads beside the anchor key, at intervals
+	// and with every draw, draw record, report and export.
+	keyPath := e.anchorKeyPath("", *f.db)
+	notary, err := anchor.OpenNotary(keyPath)
+	if err != nil {
+		log.Error("audit anchor key: the audit chain is not anchored", "path", keyPath, "err", err)
+		notary = nil
+	}
 	s, err := web.New(db, log, web.Config{SecureCookies: *f.secure || *f.cert != "", TrustedOrigins: origins, PasswordPolicy: e.policy(),
-		MetricsToken: e.getenv("PINGGU_METRICS_TOKEN")})
+		MetricsToken: e.getenv("PINGGU_METRICS_TOKEN"), Notary: notary})
 	if err != nil {
 		return err
 	}
@@ -106,8 +112,8 @@ func serve(e *env, db *store.DB, f *serveFlags, ready func(addr string)) error {
 	if ready != nil {
 		ready(url)
 	}
-	if *f.anchorEvery > 0 {
-		go anchorEvery(e, db, e.anchorKeyPath("", *f.db), *f.anchorEvery, log)
+	if notary != nil && *f.anchorEvery > 0 {
+		go anchorEvery(e, db, notary, *f.anchorEvery, log)
 	}
 	errc := make(chan error, 1)
 	go func() {
@@ -136,17 +142,7 @@ func serve(e *env, db *store.DB, f *serveFlags, ready func(addr string)) error {
 // moved, into <key>.anchors/anchor-<seq>.json, until the server stops:
 // heads kept outside the database that the chain is checked against
 // (pinggu audit verify --anchor).
-func anchorEvery(e *env, db *store.DB, keyPath string, every time.Duration, log *slog.Logger) {
-	key, err := anchor.LoadOrCreateKey(keyPath)
-	if err != nil {
-		log.Error("audit anchor key", "path", keyPath, "err", err)
-		return
-	}
-	dir := keyPath + ".anchors"
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		log.Error("audit anchors", "dir", dir, "err", err)
-		return
-	}
+func anchorEvery(e *env, db *store.DB, n *anchor.Notary, every time.Duration, log *slog.Logger) {
 	last := int64(-1)
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -155,10 +151,9 @@ func anchorEvery(e *env, db *store.DB, keyPath string, every time.Duration, log 
 		var hash string
 		err := db.View(e.ctx, func(tx *store.Tx) (err error) { seq, hash, err = tx.AuditHead(e.ctx); return })
 		if err == nil && seq != last {
-			file := filepath.Join(dir, fmt.Sprintf("anchor-%d.json", seq))
-			if err = anchor.Write(file, anchor.Sign(key, seq, hash, time.Now())); err == nil {
+			if _, err = n.Sign(seq, hash); err == nil {
 				last = seq
-				log.Info("audit anchored", "seq", seq, "file", file)
+				log.Info("audit anchored", "seq", seq, "dir", n.Dir())
 			}
 		}
 		if err != nil && e.ctx.Err() == nil {

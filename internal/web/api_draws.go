@@ -64,12 +64,14 @@ func (s *Server) apiDrawCreate(w http.ResponseWriter, r *http.Request, c *reqCtx
 		if err != nil {
 			return err
 		}
+		s.anchorHead(w, r)
 		return writeJSON(w, http.StatusCreated, rec)
 	case draw.KindRespondents:
 		rec, missing, err := draw.Respondents(r.Context(), s.db, actor, cp, in.Seed, in.Label)
 		if err != nil {
 			return err
 		}
+		s.anchorHead(w, r)
 		names := []string{}
 		for _, u := range missing {
 			names = append(names, u.Name)

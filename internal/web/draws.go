@@ -90,10 +90,16 @@ func (s *Server) framesZip(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	if len(frames) == 0 {
 		return pinggu.Errorf(pinggu.EConflict, "draw.not_frozen")
 	}
+	visible, _, err := s.strataOf(r, c.User, cp)
+	if err != nil {
+		return err
+	}
+	frames = scopeFrames(frames, visible)
 	var buf bytes.Buffer
 	if err := draw.WriteFramesZip(&buf, frames); err != nil {
 		return pinggu.Internal(err)
 	}
+	s.anchorHead(w, r)
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="frames-`+cp.Code+`.zip"`)
 	_, err = w.Write(buf.Bytes())
@@ -129,6 +135,7 @@ func (s *Server) drawCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	if _, ok := s.sessions.Get(r.Context(), "flash").(flash); !ok {
 		s.setFlash(r, "ok", c.L.T("draw.saved", "Label", label))
 	}
+	s.anchorHead(w, r)
 	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/draws/"+itoa(draws[len(draws)-1].ID))
 }
 
@@ -145,6 +152,7 @@ type recordView struct {
 	Strata   []stratumView
 	Selected int
 	Units    map[string]pinggu.Unit // element id → unit, for a respondent draw's strata
+	Scoped   bool                   // only the strata of the account's assignment are shown
 }
 
 // drawOf loads {did} and checks that it belongs to the campaign.
@@ -178,6 +186,10 @@ func (s *Server) drawRecord(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	if err != nil {
 		return err
 	}
+	if rec, frames, err = s.scopeRecord(r, c.User, cp, rec, frames); err != nil {
+		return err
+	}
+	s.anchorHead(w, r)
 	switch r.URL.Query().Get("format") {
 	case "json":
 		w.Header().Set("Content-Disposition", `attachment; filename="record-`+rec.Draw+`.json"`)
@@ -197,7 +209,7 @@ func (s *Server) drawRecord(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 		return err
 	}
 	names := draw.Names(frames)
-	v := recordView{Page: s.page(w, r, c), Campaign: cp, Info: info, Record: rec, Units: map[string]pinggu.Unit{}}
+	v := recordView{Page: s.page(w, r, c), Campaign: cp, Info: info, Record: rec, Units: map[string]pinggu.Unit{}, Scoped: c.User.Role.Scoped()}
 	if info.Kind != draw.KindUnits {
 		// People are not named in the public record: strata link to the
 		// call page, which only the unit's group may open.
@@ -215,4 +227,77 @@ func (s *Server) drawRecord(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 		v.Selected += st.K
 	}
 	return s.render(w, http.StatusOK, "record", v)
+}
+
+// strataOf returns which strata of the campaign's frames and draw records
+// the account may see: every one for the office and viewers; for an
+// evaluator, those of its assignment in the campaign — its counties' unit
+// strata ("<county>/<kind>"), the municipal units' stratum when it
+// evaluates one, and its units' respondent strata ("<element id>" and
+// "<element id>/<category>"). A stratum is shown whole or not at all, so
+// what is shown still verifies against its frame's hash.
+func (s *Server) strataOf(r *http.Request, u *pinggu.User, cp *pinggu.Campaign) (visible func(stratum string) bool, counties map[string]bool, err error) {
+	if !u.Role.Scoped() {
+		return func(string) bool { return true }, nil, nil
+	}
+	var all []pinggu.Unit
+	if err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { all, err = tx.Units(r.Context()); return }); err != nil {
+		return nil, nil, err
+	}
+	byID := map[int64]pinggu.Unit{}
+	for _, x := range all {
+		byID[x.ID] = x
+	}
+	vis, counties := map[string]bool{}, map[string]bool{}
+	for _, x := range all {
+		if !pinggu.InCampaignScope(u, cp.ID, *pathOf(all, x)) {
+			continue
+		}
+		id := x.ElementID()
+		vis[id] = true
+		for _, cat := range pinggu.RosterCategories {
+			vis[id+"/"+cat] = true
+		}
+		switch x.Kind {
+		case pinggu.KindCounty:
+			counties[x.Code] = true
+			for _, k := range []pinggu.UnitKind{pinggu.KindCountyDept, pinggu.KindTownship, pinggu.KindBranch} {
+				vis[x.Code+"/"+string(k)] = true
+			}
+		case pinggu.KindMunicipalUnit:
+			vis[byID[x.ParentID].Code+"/"+string(pinggu.KindMunicipalUnit)] = true
+		}
+	}
+	return func(stratum string) bool { return vis[stratum] }, counties, nil
+}
+
+// scopeRecord keeps of a draw record what the account may see (strataOf).
+func (s *Server) scopeRecord(r *http.Request, u *pinggu.User, cp *pinggu.Campaign, rec *sampling.Record, frames []store.Frame) (*sampling.Record, []store.Frame, error) {
+	visible, counties, err := s.strataOf(r, u, cp)
+	if err != nil || counties == nil {
+		return rec, frames, err
+	}
+	out := *rec
+	out.Strata, out.Allocations = nil, nil
+	for _, st := range rec.Strata {
+		if visible(st.Stratum) {
+			out.Strata = append(out.Strata, st)
+		}
+	}
+	for _, a := range rec.Allocations {
+		if counties[a.Group] {
+			out.Allocations = append(out.Allocations, a)
+		}
+	}
+	return &out, scopeFrames(frames, visible), nil
+}
+
+func scopeFrames(frames []store.Frame, visible func(string) bool) []store.Frame {
+	var out []store.Frame
+	for _, f := range frames {
+		if visible(f.Stratum) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -68,6 +68,32 @@ func TestCeremonyThroughTheWeb(t *testing.T) {
 			t.Errorf("liaison GET %s: %d", p, res.StatusCode)
 		}
 	}
+	// An evaluator sees its assignment only (广陵区, 321002): its county's
+	// strata of the record, which still verify, and their frames.
+	_, js = f.do("evaluator", "GET", "/campaigns/"+cid+"/draws/"+itoa(f.draw)+"?format=json", nil)
+	var mine sampling.Record
+	if err := json.Unmarshal([]byte(js), &mine); err != nil {
+		t.Fatal(err)
+	}
+	if len(mine.Strata) == 0 || len(mine.Strata) >= len(rec.Strata) {
+		t.Errorf("the evaluator's record has %d of %d strata", len(mine.Strata), len(rec.Strata))
+	}
+	for _, st := range mine.Strata {
+		if !strings.HasPrefix(st.Stratum, "321002/") {
+			t.Errorf("the evaluator of 321002 sees stratum %s", st.Stratum)
+		}
+	}
+	if m := sampling.Verify(&mine, files); m != nil {
+		t.Errorf("the evaluator's record does not verify: %v", m)
+	}
+	_, page := f.do("evaluator", "GET", "/campaigns/"+cid+"/draws/"+itoa(f.draw), nil)
+	if !strings.Contains(page, "321002/township") || strings.Contains(page, "321003/") {
+		t.Error("the evaluator's record page shows strata beyond its assignment")
+	}
+	_, zipMine := f.do("evaluator", "GET", "/campaigns/"+cid+"/frames.zip", nil)
+	if !strings.Contains(zipMine, "321002/") || strings.Contains(zipMine, "321003/") || !strings.Contains(zip, "321003/") {
+		t.Error("the evaluator's frames zip holds frames beyond its assignment")
+	}
 	// Groups: the office sees every group, an evaluator its own, a liaison
 	// none — on the campaign page and in the API.
 	for login, want := range map[string]bool{"admin": true, "evaluator": true, "liaison": false} {

@@ -356,6 +356,7 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, c *reqCtx, c
 	if err != nil {
 		return err
 	}
+	s.anchorHead(w, r)
 	w.Header().Set("Content-Type", contentTypes[format])
 	w.Header().Set("Cache-Control", "no-store")
 	if format == "html" {

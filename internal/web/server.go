@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"pinggu/internal/anchor"
 	"sync"
 	"time"
 
@@ -35,6 +36,10 @@ type Config struct {
 	// <token>"; unset, /metrics is not served here (MetricsHandler serves
 	// it on a separate, internal address).
 	MetricsToken string
+	// Notary, when set, signs the audit chain's head whenever a draw, a
+	// draw record, a report or an export leaves the system, and the
+	// download carries the signed head in X-Pinggu-Audit-Anchor.
+	Notary *anchor.Notary
 }
 
 // Server is the HTTP side of pinggu.
@@ -169,4 +174,25 @@ func Shutdown(srv *http.Server, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	return srv.Shutdown(ctx)
+}
+
+// anchorHead signs the audit chain's head as it is now (after what the
+// request wrote has committed) and names it in the response's header. A
+// failure is logged, never shown: the artifact is still valid, it is only
+// not anchored.
+func (s *Server) anchorHead(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Notary == nil {
+		return
+	}
+	var seq int64
+	var hash string
+	err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { seq, hash, err = tx.AuditHead(r.Context()); return })
+	if err == nil {
+		var a anchor.Anchor
+		if a, err = s.cfg.Notary.Sign(seq, hash); err == nil {
+			w.Header().Set("X-Pinggu-Audit-Anchor", a.Header())
+			return
+		}
+	}
+	s.log.Error("audit anchor", "err", err)
 }

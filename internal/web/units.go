@@ -161,6 +161,7 @@ func (s *Server) unitExport(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	if err != nil {
 		return err
 	}
+	s.anchorHead(w, r)
 	ctype := "text/csv; charset=utf-8"
 	if format == registry.XLSX {
 		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
