@@ -51,8 +51,9 @@ type submission struct {
 }
 
 // runScenario issues the codes, submits every one in random order through
-// the submit path (a Batch per submit, then Mix), and closes the campaign.
-func runScenario(t *testing.T, db *store.DB, seed uint64) (*pinggu.Campaign, []submission) {
+// the submit path (a Batch per submit, then Mix), calls beforeClose (if
+// set) and closes the campaign.
+func runScenario(t *testing.T, db *store.DB, seed uint64, beforeClose func(*pinggu.Campaign, []submission)) (*pinggu.Campaign, []submission) {
 	t.Helper()
 	city := mkUnit(t, db, "3210", "扬州市", pinggu.KindCity, nil)
 	units := []*pinggu.Unit{
@@ -98,6 +99,9 @@ func runScenario(t *testing.T, db *store.DB, seed uint64) (*pinggu.Campaign, []s
 			t.Fatal(err)
 		}
 		db.Mix(ctx, store.Kind{Campaign: c.ID, Unit: s.unit, Category: r.Category, Channel: r.Channel})
+	}
+	if beforeClose != nil {
+		beforeClose(c, subs)
 	}
 	advance(pinggu.StateClosed)
 	return c, subs
@@ -184,7 +188,7 @@ func TestWALReplayAnonymity(t *testing.T) {
 	if _, err := db.SQL().Exec("PRAGMA wal_autocheckpoint = 0"); err != nil {
 		t.Fatal(err)
 	}
-	c, subs := runScenario(t, db, 7)
+	c, subs := runScenario(t, db, 7, nil)
 	main, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -350,13 +354,50 @@ func readState(t *testing.T, image []byte, campaign int64) *state {
 }
 
 // TestPostgresLinksNothing runs the scenario on PostgreSQL and joins as a
-// reader with SELECT would: responses and spent codes on xmin, and the
-// order of each move's rows on disk (ctid) against their random ids.
+// reader with SELECT would: during fieldwork, inbox rows and spent codes on
+// xmin (the join holds, and shows nothing of a response); after the close,
+// responses and spent codes on xmin, the order of each move's rows on disk
+// (ctid) against their random ids, and their ids against the inbox's.
 func TestPostgresLinksNothing(t *testing.T) {
 	pg := storetest.Postgres(t)
 	db := pg.Open(t)
-	c, subs := runScenario(t, db, 11)
 	q := db.SQL()
+	waited := map[string]bool{}
+	c, subs := runScenario(t, db, 11, func(c *pinggu.Campaign, subs []submission) {
+		// During fieldwork: the xmin join ties a spent code to its inbox
+		// row (the finding: 13 of 13 links), which now shows nothing of
+		// the response.
+		rows, err := q.Query(`SELECT i.id, i.sealed FROM response_inbox i JOIN survey_codes c ON c.xmin::text = i.xmin::text`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id string
+			var sealed []byte
+			rows.Scan(&id, &sealed)
+			waited[id] = true
+			for _, s := range subs {
+				if bytes.Contains(sealed, []byte(s.comment)) {
+					t.Error("an inbox row joined to its code on xmin shows the response")
+				}
+			}
+		}
+		rows.Close()
+		if len(waited) == 0 {
+			t.Error("no inbox row joined its code on xmin: the check saw nothing")
+		}
+		var cols []string
+		rows, _ = q.Query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'response_inbox' AND table_schema = current_schema() ORDER BY column_name`)
+		for rows.Next() {
+			var col string
+			rows.Scan(&col)
+			cols = append(cols, col)
+		}
+		rows.Close()
+		if strings.Join(cols, ",") != "campaign_id,category,channel,id,sealed,unit_id" {
+			t.Errorf("the inbox shows more than its sealed rows need: %v", cols)
+		}
+	})
 	var shared int
 	if err := q.QueryRow(`SELECT COUNT(*) FROM responses r JOIN survey_codes c ON r.xmin::text = c.xmin::text`).Scan(&shared); err != nil || shared != 0 {
 		t.Errorf("%d responses share a transaction with a spent code (%v)", shared, err)
@@ -389,6 +430,13 @@ func TestPostgresLinksNothing(t *testing.T) {
 	q.QueryRow(`SELECT COUNT(*) FROM responses WHERE campaign_id = $1`, c.ID).Scan(&stored)
 	if stored != len(subs) {
 		t.Errorf("%d responses stored, want %d", stored, len(subs))
+	}
+	for _, ids := range batches {
+		for _, id := range ids {
+			if waited[id] {
+				t.Fatal("a response kept the id it had in the inbox")
+			}
+		}
 	}
 }
 
