@@ -79,6 +79,19 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 		if len(rec.Allocations) != 7 || rec.Allocations[0].Group != "321002" || nonResponses != 2 {
 			t.Errorf("respondent draw: %d allocations, %d non-responses", len(rec.Allocations), nonResponses)
 		}
+		// Every unit answers most of its codes (the generator skips one in
+		// ten, one in four in 广陵区), each code its own response.
+		progress, _ := tx.SurveyProgress(ctx, c.ID)
+		answered := 0
+		for id, p := range progress {
+			answered += p.Responses
+			if p.Issued >= 4 && p.Responses*2 < p.Issued {
+				t.Errorf("unit %d answered %d of %d codes", id, p.Responses, p.Issued)
+			}
+		}
+		if answered < 1500 {
+			t.Errorf("%d responses in the demo, want its ~1,950", answered)
+		}
 		// 32 online responses and 3 double-keyed paper ballots for
 		// 市委办公室; one more ballot waits for reconciliation.
 		m001, _ := tx.UnitByCode(ctx, "M001")

@@ -112,7 +112,13 @@ func Submit(ctx context.Context, db *store.DB, b *Ballot, code string, get func(
 		if c.State != pinggu.StatePublished && c.State != pinggu.StateFieldwork {
 			return pinggu.Errorf(pinggu.EConflict, "survey.closed")
 		}
-		state, err = tx.Submit(ctx, b.Code.Hash, r)
+		// The code given, under its campaign's key: a ballot opened once
+		// may serve several codes of its unit (the demo, the paper form).
+		hash, err := tx.HashCode(ctx, c.ID, code)
+		if err != nil {
+			return err
+		}
+		state, err = tx.Submit(ctx, hash, r)
 		return err
 	})
 	if err != nil {
