@@ -1,8 +1,10 @@
 package analysis
 
 import (
+	"cmp"
 	"math"
 	"slices"
+	"sort"
 )
 
 // S5 (v2): nothing hidden may be derivable from what is published with
@@ -18,8 +20,9 @@ import (
 // published. The check below proves a cell safe by finding a second value:
 // an assignment of every hidden object that reproduces every published
 // figure (checked by recomputing the figures themselves, not by
-// approximation). The search for one is bounded (a few partial sums per
-// bucket of the published bands); a cell for which it finds no witness is
+// approximation). The search for one is bounded — the few values nearest
+// each object's truth, at most a dozen objects moving together, a few
+// thousand candidates checked — so a cell for which it finds no witness is
 // reported exposed even where one might exist: the check can only err
 // towards hiding more.
 
@@ -117,34 +120,50 @@ func (x *search) satisfied(i int, cell func(pair) bool) bool {
 // witness looks for a full assignment reproducing every published figure
 // in which object i's pair satisfies cell, and records every object's pair
 // of each one found. The favorable counts are chosen first (their
-// weighted sum in the rate's band, by a bucketed search over the objects,
-// then the rate and interval recomputed), then score sums achievable with
-// those counts (in the mean's band, then the mean recomputed).
+// weighted sum in the rate's band, by a meet-in-the-middle search over the
+// objects, then the rate and interval recomputed), then score sums
+// achievable with those counts (in the mean's band, then the mean
+// recomputed). Object i moves with at most maxMoving-1 others, those whose
+// weights are nearest its own (they compensate it best); the rest keep
+// their truth.
 func (x *search) witness(i int, cell func(pair) bool) bool {
 	k := len(x.n)
+	moving := x.companions(i)
 	fOpts := make([][]int, k)
 	for j := range k {
 		set := map[int]bool{}
 		for p := range x.options[j] {
+			if j != i && !moving[j] {
+				set[x.truth[j].f] = true
+				break
+			}
 			if j != i || cell(p) {
 				set[p.f] = true
 			}
 		}
-		fOpts[j] = sortedKeys(set)
+		fOpts[j] = nearest(set, x.truth[j].f, optionsPerObject)
 	}
 	found := false
-	x.solve(fOpts, x.pub.FLo, x.pub.FHi, x.pub.Rate, func(f []int) bool {
+	fTruth, sTruth := make([]int, k), make([]int, k)
+	for j := range k {
+		fTruth[j], sTruth[j] = x.truth[j].f, x.truth[j].s
+	}
+	x.solve(fOpts, fTruth, x.pub.FLo, x.pub.FHi, x.pub.Rate, func(f []int) bool {
 		sOpts := make([][]int, k)
 		for j := range k {
 			set := map[int]bool{}
 			for p := range x.options[j] {
+				if j != i && !moving[j] {
+					set[x.truth[j].s] = true
+					break
+				}
 				if p.f == f[j] && (j != i || cell(p)) {
 					set[p.s] = true
 				}
 			}
-			sOpts[j] = sortedKeys(set)
+			sOpts[j] = nearest(set, x.truth[j].s, optionsPerObject)
 		}
-		return x.solve(sOpts, x.pub.SLo, x.pub.SHi, x.pub.Mean, func(s []int) bool {
+		return x.solve(sOpts, sTruth, x.pub.SLo, x.pub.SHi, x.pub.Mean, func(s []int) bool {
 			for j := range k {
 				x.feasible[j][pair{f[j], s[j]}] = true
 			}
@@ -155,20 +174,67 @@ func (x *search) witness(i int, cell func(pair) bool) bool {
 	return found
 }
 
-// Search limits: buckets per band, partial assignments kept per bucket,
-// and candidates checked against the published figures per search.
+// maxMoving is how many objects a witness changes at most.
+const maxMoving = 12
+
+// companions are the objects that may move with object i: every other one
+// when they are few, else the maxMoving-1 whose weights are nearest i's.
+func (x *search) companions(i int) map[int]bool {
+	others := make([]int, 0, len(x.n))
+	for j := range x.n {
+		if j != i {
+			others = append(others, j)
+		}
+	}
+	w := x.pub.W
+	slices.SortStableFunc(others, func(a, b int) int { return cmp.Compare(math.Abs(w[a]-w[i]), math.Abs(w[b]-w[i])) })
+	moving := map[int]bool{}
+	for _, j := range others[:min(len(others), maxMoving-1)] {
+		moving[j] = true
+	}
+	return moving
+}
+
+// nearest keeps the n values of set nearest to truth (a witness is a small
+// change of the truth, or none is likely), in increasing order. Leaving
+// the others out can only miss a witness, never invent one.
+func nearest(set map[int]bool, truth, n int) []int {
+	out := sortedKeys(set)
+	if len(out) <= n {
+		return out
+	}
+	slices.SortStableFunc(out, func(a, b int) int { return abs(a-truth) - abs(b-truth) })
+	out = out[:n]
+	slices.Sort(out)
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// Search limits: values tried per object (nearest its truth), value
+// combinations listed per half of the objects, and candidates checked
+// against the published figures per search.
 const (
-	bucketsPerBand = 8
-	perBucket      = 16
-	maxChecks      = 2000
+	optionsPerObject = 9
+	maxHalf          = 5000
+	maxChecks        = 2000
 )
 
-// solve looks for a vector, one value per object from opts, whose
-// weighted sum lies in [lo, hi] and which ok accepts (nil: any), and calls
-// done with each found until done returns true. Partial sums are kept by
-// bucket, a few per bucket, so the search is polynomial; it may miss a
-// solution, never invent one.
-func (x *search) solve(opts [][]int, lo, hi float64, ok func([]int) bool, done func([]int) bool) bool {
+// solve looks for vectors, one value per object from opts, whose weighted
+// sum lies in [lo, hi] and which ok accepts (nil: any), and calls done
+// with each found until done returns true. It meets in the middle: every
+// combination of the first half's values is listed, and of the second
+// half's, sorted by its sum; each first-half combination, the nearest the
+// truth first, is paired with the second-half ones that bring the sum into
+// the band, and each pair is checked. Where the combinations would be too
+// many, fewer values per object are tried, nearest the truth first. It may
+// miss a solution so, never invent one.
+func (x *search) solve(opts [][]int, truth []int, lo, hi float64, ok func([]int) bool, done func([]int) bool) bool {
 	k := len(opts)
 	w := x.pub.W
 	for _, o := range opts {
@@ -177,66 +243,107 @@ func (x *search) solve(opts [][]int, lo, hi float64, ok func([]int) bool, done f
 		}
 	}
 	if ok == nil || math.IsInf(lo, -1) || math.IsInf(hi, 1) {
-		// Nothing of this kind is published: the first options will do.
+		// Nothing of this kind is published: the values nearest the truth
+		// will do.
 		v := make([]int, k)
 		for j := range k {
-			v[j] = opts[j][0]
+			v[j] = nearest(toSet(opts[j]), truth[j], 1)[0]
 		}
 		return (ok == nil || ok(v)) && done(v)
 	}
-	width := math.Max((hi-lo)/bucketsPerBand, 1e-12)
-	type node struct {
-		prev  int
-		value int
-		sum   float64
-	}
-	layers := make([][]node, k+1)
-	layers[0] = []node{{prev: -1}}
-	// Reachable range of the objects still to place, to prune.
-	restLo, restHi := make([]float64, k+1), make([]float64, k+1)
-	for j := k - 1; j >= 0; j-- {
-		a, b := w[j]*float64(opts[j][0]), w[j]*float64(opts[j][len(opts[j])-1])
-		restLo[j], restHi[j] = restLo[j+1]+math.Min(a, b), restHi[j+1]+math.Max(a, b)
-	}
-	for j := range k {
-		kept := map[int64]int{}
-		for idx, nd := range layers[j] {
-			for _, v := range opts[j] {
-				sum := nd.sum + w[j]*float64(v)
-				if sum+restLo[j+1] > hi+slack || sum+restHi[j+1] < lo-slack {
-					continue
-				}
-				b := int64(math.Floor(sum / width))
-				if kept[b] >= perBucket {
-					continue
-				}
-				kept[b]++
-				layers[j+1] = append(layers[j+1], node{idx, v, sum})
-			}
+	opts = slices.Clone(opts)
+	for m := optionsPerObject; ; m-- {
+		if combos(opts[:k/2]) <= maxHalf && combos(opts[k/2:]) <= maxHalf || m == 1 {
+			break
 		}
-		if len(layers[j+1]) == 0 {
-			return false
+		for j := range k {
+			opts[j] = nearest(toSet(opts[j]), truth[j], m)
 		}
 	}
+	first, second := listHalf(opts, w, truth, 0, k/2), listHalf(opts, w, truth, k/2, k)
+	slices.SortFunc(first.order, func(a, b int) int { return first.dist[a] - first.dist[b] })
+	slices.SortFunc(second.order, func(a, b int) int { return cmp.Compare(second.sum[a], second.sum[b]) })
 	v := make([]int, k)
 	checks := 0
-	for idx := range layers[k] {
-		nd := layers[k][idx]
-		if nd.sum < lo-slack || nd.sum > hi+slack {
-			continue
-		}
-		for j, at := k-1, idx; j >= 0; j-- {
-			v[j] = layers[j+1][at].value
-			at = layers[j+1][at].prev
-		}
-		if checks++; checks > maxChecks {
-			return false
-		}
-		if ok(v) && done(v) {
-			return true
+	for _, a := range first.order {
+		from := sort.Search(len(second.order), func(i int) bool { return first.sum[a]+second.sum[second.order[i]] >= lo-slack })
+		for _, b := range second.order[from:] {
+			if first.sum[a]+second.sum[b] > hi+slack {
+				break
+			}
+			first.values(a, v[:k/2])
+			second.values(b, v[k/2:])
+			if checks++; checks > maxChecks {
+				return false
+			}
+			if ok(v) && done(v) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// half is every combination of some objects' values: combination c's
+// value indexes are idx[c*width:(c+1)*width], its weighted sum sum[c], its
+// distance from the truth (in steps of each object's values) dist[c].
+type half struct {
+	opts  [][]int
+	width int
+	idx   []uint8
+	sum   []float64
+	dist  []int
+	order []int
+}
+
+func (h *half) values(c int, v []int) {
+	for j := range h.width {
+		v[j] = h.opts[j][h.idx[c*h.width+j]]
+	}
+}
+
+func listHalf(opts [][]int, w []float64, truth []int, from, to int) *half {
+	h := &half{opts: opts[from:to], width: to - from}
+	n := combos(h.opts)
+	h.idx, h.sum, h.dist, h.order = make([]uint8, 0, n*h.width), make([]float64, 0, n), make([]int, 0, n), make([]int, 0, n)
+	cur := make([]uint8, h.width)
+	var walk func(j int, sum float64, dist int)
+	walk = func(j int, sum float64, dist int) {
+		if j == h.width {
+			h.order = append(h.order, len(h.sum))
+			h.idx = append(h.idx, cur...)
+			h.sum = append(h.sum, sum)
+			h.dist = append(h.dist, dist)
+			return
+		}
+		t := truth[from+j]
+		for i, v := range h.opts[j] {
+			cur[j] = uint8(i)
+			walk(j+1, sum+w[from+j]*float64(v), dist+abs(v-t))
+		}
+	}
+	walk(0, 0, 0)
+	return h
+}
+
+// combos is the number of combinations of opts' values, saturating.
+func combos(opts [][]int) int {
+	n := 1
+	for _, o := range opts {
+		n *= len(o)
+		if n > 1<<30 {
+			return 1 << 30
+		}
+	}
+	return n
+}
+
+func toSet(vs []int) map[int]bool {
+	set := make(map[int]bool, len(vs))
+	for _, v := range vs {
+		set[v] = true
+	}
+	return set
 }
 
 const slack = 1e-9

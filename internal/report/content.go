@@ -263,6 +263,8 @@ func overallText(d *Document, city *results.City, a *results.Area) {
 		s += "（全员参评，无抽样误差）"
 	case o.Rate.NoInterval:
 		s += "（抽中并作答的单位过少，自由度不足，不计置信区间）"
+	case o.Coarse:
+		s += "（为免推算出不予显示单位的结果，取整数，不列置信区间）"
 	default:
 		s += fmt.Sprintf("（95%%置信区间%s）", IntervalText(o))
 	}
@@ -360,30 +362,36 @@ func itemsTable(scale pinggu.Scale, p, city *results.Part) Table {
 	widths = append(widths, 12, 19, 9)
 	if city != nil {
 		head = append(head, Cell{Text: "与全市差"})
-		widths = append(widths, 10)
+		widths = append(widths, 12)
+		widths[1] -= 4
 	}
 	diff := func(s, c *results.Stat) []Cell {
 		if city == nil {
 			return nil
 		}
-		if c == nil || !s.Shown() || !c.Shown() {
+		d, ok := results.Difference(s, c)
+		if !ok {
 			return []Cell{{Text: "—", Right: true}}
 		}
-		return []Cell{{Text: Points(s.Rate.P - c.Rate.P), Right: true}}
+		return []Cell{{Text: Points(d), Right: true}}
 	}
 	t := Table{Caption: AudienceName(p.Framework.Audience) + "各项指标测评结果", Widths: widths, Header: [][]Cell{head}}
+	countsHidden, coarse := false, false
 	counts := func(s *results.Stat) []Cell {
 		var out []Cell
+		hide := !s.Shown() || s.CountsHidden
+		countsHidden = countsHidden || s.Shown() && s.CountsHidden
+		coarse = coarse || s.Shown() && s.Coarse
 		for _, n := range s.Tally.Levels {
 			c := num(n)
-			if !s.Shown() {
+			if hide {
 				c.Text = "*"
 			}
 			out = append(out, c)
 		}
 		if scale.AllowUnknown {
 			c := num(s.Tally.Unknown)
-			if !s.Shown() {
+			if hide {
 				c.Text = "*"
 			}
 			out = append(out, c)
@@ -414,6 +422,12 @@ func itemsTable(scale pinggu.Scale, p, city *results.Part) Table {
 		t.Rows = append(t.Rows, append(row, diff(s, partStat(city, d.Code, true))...))
 	}
 	t.Note = "注：“" + unknownLabel(scale) + "”不计入好评率分母。方面小计合并其各要点的作答，置信区间按每位受访者计一次（保守估计）。"
+	if countsHidden {
+		t.Note += "本类评估对象中有样本过少而不予显示的单位，为免其作答被推算，各等次人数以“*”代替。"
+	}
+	if coarse {
+		t.Note += "同理，本类指标的好评率取整数百分比、平均分取整数，不列置信区间。"
+	}
 	return t
 }
 
@@ -567,7 +581,11 @@ func CitySummary(city *results.City, m Meta) *Document {
 	}
 	d.h1("二、总体评价")
 	if city.Overall.Shown() {
-		d.p("全市总体好评率为%s（95%%置信区间%s，按两阶段抽样加权估计），平均分%s。", RateText(&city.Overall), IntervalText(&city.Overall), meanOf(&city.Overall))
+		if city.Overall.Coarse {
+			d.p("全市总体好评率为%s（按两阶段抽样加权估计；为免推算出不予显示单位的结果，取整数，不列置信区间），平均分%s。", RateText(&city.Overall), meanOf(&city.Overall))
+		} else {
+			d.p("全市总体好评率为%s（95%%置信区间%s，按两阶段抽样加权估计），平均分%s。", RateText(&city.Overall), IntervalText(&city.Overall), meanOf(&city.Overall))
+		}
 	} else {
 		d.p("全市有效测评表不足%d份，暂无总体评价结果。", analysis.MinRespondents)
 	}

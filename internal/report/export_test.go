@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,8 +17,8 @@ import (
 	"pinggu/internal/store/storetest"
 )
 
-// TestExportResponses: 3 units with 40, 6 and 3 responses; the last is
-// left out (fewer than 5); the first's 35 党员 and 5 群众 keep their
+// TestExportResponses: 4 units with 40, 6, 3 and 3 responses; the last
+// two are left out (fewer than 5); the first's 35 党员 and 5 群众 keep their
 // categories; the middle one's 4 党员 and 2 群众 both lose them (a blank
 // beside a shown 党员 would give the 群众 away); no id, day or comment is
 // written; CSV and XLSX say the same; both engines.
@@ -25,7 +26,7 @@ func TestExportResponses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		actor := store.Actor{Login: "t"}
-		if _, err := registry.Import(ctx, db, actor, "r.csv", []byte("code,name,kind,parent_code,headcount\n3210,扬州市,city,,0\nM001,\"市委办公室,一处\",municipal_unit,3210,60\nM002,市委组织部,municipal_unit,3210,60\nM003,市委宣传部,municipal_unit,3210,60\n")); err != nil {
+		if _, err := registry.Import(ctx, db, actor, "r.csv", []byte("code,name,kind,parent_code,headcount\n3210,扬州市,city,,0\nM001,\"市委办公室,一处\",municipal_unit,3210,60\nM002,市委组织部,municipal_unit,3210,60\nM003,市委宣传部,municipal_unit,3210,60\nM004,市委统战部,municipal_unit,3210,60\n")); err != nil {
 			t.Fatal(err)
 		}
 		c := &pinggu.Campaign{Code: "2026", Name: "2026", Settings: pinggu.DefaultSettings()}
@@ -37,7 +38,7 @@ func TestExportResponses(t *testing.T) {
 			if err := tx.CreateCampaign(ctx, c); err != nil {
 				return err
 			}
-			for _, code := range []string{"M001", "M002", "M003"} {
+			for _, code := range []string{"M001", "M002", "M003", "M004"} {
 				u, err := tx.UnitByCode(ctx, code)
 				if err != nil {
 					return err
@@ -45,14 +46,14 @@ func TestExportResponses(t *testing.T) {
 				units = append(units, u)
 			}
 			var rs []pinggu.Response
-			for i, n := range []int{40, 6, 3} {
+			for i, n := range []int{40, 6, 3, 3} {
 				for j := range n {
 					cat := "党员"
 					if i == 1 && j < 2 || i == 0 && j < 5 {
 						cat = "群众"
 					}
 					rs = append(rs, pinggu.Response{CampaignID: c.ID, UnitID: units[i].ID, Category: cat, Channel: "online", Day: "2026-12-10",
-						Answers: map[string]int{"L1.1": j % 4, "L1.2": -1}, Overall: 1, Comment: "秘密意见"})
+						Answers: map[string]int{"L1.1": j % 4, "L1.2": -1}, Overall: (i + j) % 4, Comment: "秘密意见"})
 				}
 			}
 			return tx.LoadResponses(ctx, rs)
@@ -62,7 +63,7 @@ func TestExportResponses(t *testing.T) {
 		}
 		var csvBuf, xlsxBuf bytes.Buffer
 		st, err := ExportResponses(ctx, db, c, &csvBuf, "csv")
-		if err != nil || st.Rows != 46 || st.HiddenUnits != 1 {
+		if err != nil || st.Rows != 46 || st.HiddenUnits != 2 {
 			t.Fatalf("csv: %+v %v", st, err)
 		}
 		if _, err := ExportResponses(ctx, db, c, &xlsxBuf, "xlsx"); err != nil {
@@ -92,7 +93,7 @@ func TestExportResponses(t *testing.T) {
 				continue
 			}
 			counts[r[0]+"/"+r[3]]++
-			if r[6] != "不了解" || r[len(r)-1] != "较好" {
+			if r[6] != "不了解" || !slices.Contains([]string{"好", "较好", "一般", "差"}, r[len(r)-1]) {
 				t.Errorf("row %d answers %q", i, r)
 			}
 		}

@@ -22,6 +22,8 @@ func WriteXLSX(w io.Writer, city *results.City, only *results.Area) error {
 	x := &book{f: f}
 	x.pct, _ = f.NewStyle(&excelize.Style{CustomNumFmt: ptr("0.0%")})
 	x.dec, _ = f.NewStyle(&excelize.Style{CustomNumFmt: ptr("0.0")})
+	x.pct0, _ = f.NewStyle(&excelize.Style{CustomNumFmt: ptr("0%")})
+	x.dec0, _ = f.NewStyle(&excelize.Style{CustomNumFmt: ptr("0")})
 	x.head, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E7E6E6"}},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	areas := city.Areas
@@ -44,6 +46,7 @@ func ptr[T any](v T) *T { return &v }
 type book struct {
 	f              *excelize.File
 	pct, dec, head int
+	pct0, dec0     int // figures published coarser (S5): whole percent, whole points
 }
 
 func (x *book) sheet(name string, widths map[string]float64, header ...any) {
@@ -165,6 +168,7 @@ func (x *book) items(city *results.City, areas []*results.Area) {
 	head = append(head, unknownLabel(city.Scale), "好评率", "下限", "上限", "平均分")
 	x.sheet(s, map[string]float64{"A": 18, "C": 12, "E": 40}, head...)
 	row := 2
+	var coarse []int
 	write := func(scope string, p *results.Part) {
 		for _, d := range p.Framework.Dimensions {
 			if d.Retired {
@@ -183,6 +187,9 @@ func (x *book) items(city *results.City, areas []*results.Area) {
 				cells = append(cells, x.rateCells(st)...)
 				cell, _ := excelize.CoordinatesToCellName(1, row)
 				x.f.SetSheetRow(s, cell, &cells)
+				if st.Shown() && st.Coarse {
+					coarse = append(coarse, row)
+				}
 				row++
 			}
 		}
@@ -197,10 +204,16 @@ func (x *book) items(city *results.City, areas []*results.Area) {
 	}
 	col := 6 + len(city.Scale.Levels) + 1
 	x.styleRates(s, 2, row, col)
+	for _, r := range coarse {
+		a, _ := excelize.CoordinatesToCellName(col, r)
+		x.f.SetCellStyle(s, a, a, x.pct0)
+		b, _ := excelize.CoordinatesToCellName(col+3, r)
+		x.f.SetCellStyle(s, b, b, x.dec0)
+	}
 }
 
 func hiddenInt(s *results.Stat, n int) any {
-	if s.Rate.N > 0 && !s.Shown() {
+	if s.Rate.N > 0 && (!s.Shown() || s.CountsHidden) {
 		return "*"
 	}
 	return n

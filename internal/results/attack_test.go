@@ -1,6 +1,7 @@
 package results_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"pinggu"
@@ -19,38 +21,58 @@ import (
 )
 
 // attacker is the S5 attacker, written apart from the check in results
-// (analysis.Exposed): from what is public — the county's published figures
-// as the pages print them, the draw records' strata and frame sizes, each
-// object's roster and response counts, and every shown object's answers,
-// taken as fully known — it rebuilds the design and solves for the hidden
-// objects' answers. The published rate and interval depend only on the
-// favorable counts f, the mean only on the score sums s; it searches each
-// exactly (a depth-first search over the hidden objects, pruned only by
-// the bands the published roundings imply, every leaf checked by
-// recomputing the published texts) until every hidden object shows two
-// values, or the space is exhausted.
+// (analysis.Exposed): from what is public — the figures as the pages print
+// them, the draw records' strata and frame sizes, each object's roster and
+// response counts, and every shown object's answers, taken as fully known
+// (the response export lists them) — it rebuilds the design and solves for
+// the hidden objects' answers to one question. The published rate and
+// interval depend only on the favorable counts f, the mean only on the
+// score sums s; it searches each exactly (a depth-first search over the
+// hidden objects, pruned only by the bands the first figure's roundings
+// imply, every leaf checked by recomputing every figure's published texts:
+// an area's and the city's together) until every hidden object shows two
+// values, or the space is exhausted. Objects of other areas keep their
+// answers: an attacker that moved them too could only find more worlds.
 type attacker struct {
-	in     *results.Input
-	a      *results.Area
 	scores []int
-	hidden []int // indexes into a.Objects
-	strata []analysis.Stratum1
-	fav    []analysis.Cluster
-	score  []analysis.Cluster
-	w      []float64
-	pop    int
-	want   [3]string
+	hidden []*results.Object
+	figs   []*attackFig
 	leaves int
+}
+
+// attackFig is one published figure as the attacker rebuilds it.
+type attackFig struct {
+	objects []*results.Object
+	at      map[*results.Object]int
+	strata  []analysis.Stratum1
+	fav     []analysis.Cluster
+	score   []analysis.Cluster
+	w       []float64
+	pop     int
+	want    [3]string
+	coarse  bool
 }
 
 // attackLimit bounds the leaves one search may visit; a search that hits
 // it is reported, never taken as proof either way.
 const attackLimit = 500_000
 
-func newAttacker(in *results.Input, a *results.Area, scores []int) *attacker {
-	x := &attacker{in: in, a: a, scores: scores, want: a.Overall.Published()}
+// tallyOf is an object's answers to question q.
+func tallyOf(o *results.Object, q string) analysis.Tally {
+	switch {
+	case q == pinggu.OverallCode:
+		return o.Overall.Tally
+	case o.Items[q] != nil:
+		return o.Items[q].Tally
+	}
+	return analysis.Tally{}
+}
+
+func newFig(in *results.Input, objects []*results.Object, q string, st *results.Stat, scores []int) *attackFig {
+	x := &attackFig{objects: objects, at: map[*results.Object]int{}, want: st.Published(), coarse: st.Coarse}
 	index := map[string]int{}
-	for i, o := range a.Objects {
+	for i, o := range objects {
+		x.at[o] = i
 		label, info := "unit:"+o.Unit.ElementID(), store.UnitStratum{Pop: 1, Certainty: true}
 		if l, ok := in.UnitStratum[o.Unit.ElementID()]; ok {
 			label, info = l, in.Strata[l]
@@ -61,7 +83,8 @@ func newAttacker(in *results.Input, a *results.Area, scores []int) *attacker {
 			index[label] = h
 			x.strata = append(x.strata, analysis.Stratum1{Pop: info.Pop, Certainty: info.Certainty})
 		}
-		n := o.Overall.Tally.Answered()
+		t := tallyOf(o, q)
+		n := t.Answered()
 		N := o.Pop
 		if N == 0 {
 			N = max(o.Sample, n)
@@ -69,7 +92,7 @@ func newAttacker(in *results.Input, a *results.Area, scores []int) *attacker {
 		N = max(N, n)
 		x.pop += N
 		var f, s analysis.Moments
-		for l, c := range o.Overall.Tally.Levels {
+		for l, c := range t.Levels {
 			y := int64(0)
 			if l < 2 {
 				y = 1
@@ -79,26 +102,63 @@ func newAttacker(in *results.Input, a *results.Area, scores []int) *attacker {
 		}
 		x.fav = append(x.fav, analysis.Cluster{Stratum: h, Pop: N, M: f})
 		x.score = append(x.score, analysis.Cluster{Stratum: h, Pop: N, M: s})
-		if o.Overall.Hidden && n > 0 {
-			x.hidden = append(x.hidden, i)
-		}
 	}
 	x.w = analysis.Weights(x.strata, x.fav)
 	return x
 }
 
-func (x *attacker) n(i int) int { return x.fav[i].M.N }
-
-func (x *attacker) rateOK() bool {
-	st := &results.Stat{Rate: analysis.DesignRate(analysis.Design(x.strata, x.fav), false, x.pop), Pooled: true}
-	st.Hidden = st.Rate.Suppressed
-	p := st.Published()
-	return p[0] == x.want[0] && p[1] == x.want[1]
+// newAttacker attacks the hidden objects among hidden (with answers to q)
+// through the figures figs of q, the first driving the search.
+func newAttacker(in *results.Input, q string, scores []int, hidden []*results.Object, figs ...published) *attacker {
+	x := &attacker{scores: scores}
+	for _, f := range figs {
+		if f.st != nil && f.st.Shown() {
+			x.figs = append(x.figs, newFig(in, f.objects, q, f.st, scores))
+		}
+	}
+	for _, o := range hidden {
+		if o.Overall.Hidden && tallyOf(o, q).Answered() > 0 {
+			x.hidden = append(x.hidden, o)
+		}
+	}
+	return x
 }
 
-func (x *attacker) meanOK() bool {
-	st := &results.Stat{Rate: x.a.Overall.Rate, Mean: analysis.Design(x.strata, x.score).Value, Pooled: true}
-	return st.MeanText() == x.want[2]
+type published struct {
+	objects []*results.Object
+	st      *results.Stat
+}
+
+func (x *attacker) n(j int) int { f := x.figs[0]; return f.fav[f.at[x.hidden[j]]].M.N }
+
+func (x *attacker) ok(kind string, vec []int) bool {
+	for _, f := range x.figs {
+		for j, o := range x.hidden {
+			i := f.at[o]
+			n, v := int64(f.fav[i].M.N), int64(vec[j])
+			if kind == "f" {
+				f.fav[i].M = analysis.Moments{N: int(n), A: n, Y: v, AA: n, AY: v, YY: v}
+			} else {
+				f.score[i].M = analysis.Moments{N: int(n), A: n, Y: v, AA: n, AY: v, YY: v * v / max(n, 1)}
+			}
+		}
+		var p [3]string
+		if kind == "f" {
+			st := &results.Stat{Rate: analysis.DesignRate(analysis.Design(f.strata, f.fav), false, f.pop), Pooled: true, Coarse: f.coarse}
+			st.Hidden = st.Rate.Suppressed
+			p = st.Published()
+			if p[0] != f.want[0] || p[1] != f.want[1] {
+				return false
+			}
+		} else {
+			rate := analysis.DesignRate(analysis.Design(f.strata, f.fav), false, f.pop)
+			st := &results.Stat{Rate: rate, Mean: analysis.Design(f.strata, f.score).Value, Pooled: true, Coarse: f.coarse}
+			if st.MeanText() != f.want[2] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // values searches one kind of unknown (f or s) and returns, per hidden
@@ -106,49 +166,68 @@ func (x *attacker) meanOK() bool {
 // finished.
 func (x *attacker) values(kind string) ([]map[int]bool, bool) {
 	k := len(x.hidden)
+	f0 := x.figs[0]
 	seen := make([]map[int]bool, k)
 	cand := make([][]int, k)
 	truth := make([]int, k)
+	w := make([]float64, k)
 	var total, shown float64
-	for i := range x.a.Objects {
-		total += x.w[i] * float64(x.fav[i].M.A)
+	for i := range f0.objects {
+		total += f0.w[i] * float64(f0.fav[i].M.A)
 	}
-	clusters := x.fav
+	clusters := f0.fav
 	if kind == "s" {
-		clusters = x.score
+		clusters = f0.score
 	}
 	isHidden := map[int]bool{}
-	for j, i := range x.hidden {
+	for j, o := range x.hidden {
+		i := f0.at[o]
 		isHidden[i] = true
 		seen[j] = map[int]bool{}
 		truth[j] = int(clusters[i].M.Y)
+		w[j] = f0.w[i]
 		if kind == "f" {
-			for v := 0; v <= x.n(i); v++ {
+			for v := 0; v <= x.n(j); v++ {
 				cand[j] = append(cand[j], v)
 			}
 		} else {
-			cand[j] = scoreSums(x.n(i), x.scores)
+			cand[j] = scoreSums(x.n(j), x.scores)
 		}
 		// Nearest the truth first: what the attacker would try.
 		t := truth[j]
-		slices.SortFunc(cand[j], func(a, b int) int { return abs(a-t) - abs(b-t) })
+		slices.SortFunc(cand[j], func(a, b int) int { return max(a-t, t-a) - max(b-t, t-b) })
 	}
-	for i := range x.a.Objects {
+	for i := range f0.objects {
 		if !isHidden[i] {
-			shown += x.w[i] * float64(clusters[i].M.Y)
+			shown += f0.w[i] * float64(clusters[i].M.Y)
 		}
 	}
-	// The band the published rounding implies on Σ w·v over the hidden.
+	// The band the first figure's rounding implies on Σ w·v over the
+	// hidden: half a unit of the last digit printed.
 	var lo, hi float64
 	if kind == "f" {
-		p, _ := strconv.ParseFloat(x.want[0][:len(x.want[0])-1], 64)
-		lo, hi = (p/100-0.0005-1e-9)*total-shown, (p/100+0.0005+1e-9)*total-shown
+		txt := strings.TrimSuffix(f0.want[0], "%")
+		p, _ := strconv.ParseFloat(txt, 64)
+		half := halfUnitOf(txt)
+		lo, hi = ((p-half)/100-1e-9)*total-shown, ((p+half)/100+1e-9)*total-shown
 	} else {
-		m, _ := strconv.ParseFloat(x.want[2], 64)
-		lo, hi = (m-0.05-1e-9)*total-shown, (m+0.05+1e-9)*total-shown
+		m, _ := strconv.ParseFloat(f0.want[2], 64)
+		half := halfUnitOf(f0.want[2])
+		lo, hi = (m-half-1e-9)*total-shown, (m+half+1e-9)*total-shown
 	}
+	// The figures came from the truth; the figures' own clusters are
+	// reset to it after each search.
+	saved := make([][2][]analysis.Cluster, len(x.figs))
+	for i, f := range x.figs {
+		saved[i] = [2][]analysis.Cluster{slices.Clone(f.fav), slices.Clone(f.score)}
+	}
+	defer func() {
+		for i, f := range x.figs {
+			f.fav, f.score = saved[i][0], saved[i][1]
+		}
+	}()
 	for j := range k {
-		seen[j][truth[j]] = true // the published figures came from the truth
+		seen[j][truth[j]] = true
 	}
 	finished := true
 	// For each hidden object, a search that puts it first with every value
@@ -158,12 +237,15 @@ func (x *attacker) values(kind string) ([]map[int]bool, bool) {
 		if len(seen[first]) >= 2 {
 			continue
 		}
+		// The others heaviest first: their choices move the sum most, so
+		// the bands prune soonest.
 		order := []int{first}
 		for j := range k {
 			if j != first {
 				order = append(order, j)
 			}
 		}
+		slices.SortStableFunc(order[1:], func(a, b int) int { return cmp.Compare(w[b]*float64(x.n(b)), w[a]*float64(x.n(a))) })
 		opts := make([][]int, k)
 		for d, j := range order {
 			opts[d] = cand[j]
@@ -174,33 +256,23 @@ func (x *attacker) values(kind string) ([]map[int]bool, bool) {
 		restLo, restHi := make([]float64, k+1), make([]float64, k+1)
 		for d := k - 1; d >= 0; d-- {
 			a, b := math.Inf(1), math.Inf(-1)
-			w := x.w[x.hidden[order[d]]]
 			for _, v := range opts[d] {
-				a, b = math.Min(a, w*float64(v)), math.Max(b, w*float64(v))
-			}
-			if len(opts[d]) == 0 {
-				a, b = math.Inf(1), math.Inf(-1)
+				a, b = math.Min(a, w[order[d]]*float64(v)), math.Max(b, w[order[d]]*float64(v))
 			}
 			restLo[d], restHi[d] = restLo[d+1]+a, restHi[d+1]+b
 		}
+		// Iterative deepening on how many objects differ from the truth
+		// (the first always does): small witnesses are found at once, and
+		// the last pass, with no bound, is the full search.
 		vec := slices.Clone(truth)
-		x.leaves = 0
-		var dfs func(d int, sum float64) bool
-		dfs = func(d int, sum float64) bool {
+		var dfs func(d int, sum float64, budget int) bool
+		dfs = func(d int, sum float64, budget int) bool {
 			if x.leaves > attackLimit {
 				return false
 			}
 			if d == k {
 				x.leaves++
-				for jj, i := range x.hidden {
-					n, v := int64(x.n(i)), int64(vec[jj])
-					if kind == "f" {
-						x.fav[i].M = analysis.Moments{N: int(n), A: n, Y: v, AA: n, AY: v, YY: v}
-					} else {
-						x.score[i].M = analysis.Moments{N: int(n), A: n, Y: v, AA: n, AY: v, YY: v * v / n}
-					}
-				}
-				if (kind == "f" && x.rateOK()) || (kind == "s" && x.meanOK()) {
+				if x.ok(kind, vec) {
 					for jj, v := range vec {
 						seen[jj][v] = true
 					}
@@ -209,47 +281,113 @@ func (x *attacker) values(kind string) ([]map[int]bool, bool) {
 				return false
 			}
 			j := order[d]
-			w := x.w[x.hidden[j]]
 			for _, v := range opts[d] {
-				t := sum + w*float64(v)
+				cost := 0
+				if v != truth[j] {
+					cost = 1
+				}
+				if cost > budget {
+					continue
+				}
+				t := sum + w[j]*float64(v)
 				if t+restLo[d+1] > hi || t+restHi[d+1] < lo {
 					continue
 				}
 				vec[j] = v
-				if dfs(d+1, t) {
+				if dfs(d+1, t, budget-cost) {
 					return true
 				}
 			}
 			vec[j] = truth[j]
 			return false
 		}
-		dfs(0, 0)
-		if x.leaves > attackLimit {
-			finished = false
+		for budget := 1; budget <= k; budget++ {
+			x.leaves = 0
+			if dfs(0, 0, budget) {
+				break
+			}
+			if x.leaves > attackLimit {
+				finished = false
+				break
+			}
 		}
 	}
 	return seen, finished
 }
 
-// attack returns the hidden objects with a favorable count or score sum
-// of a single solution, and whether the attack ran to the end.
-func attack(in *results.Input, a *results.Area, scores []int) ([]string, bool) {
-	if !a.Overall.Shown() {
-		return nil, true
+func halfUnitOf(s string) float64 {
+	if _, frac, ok := strings.Cut(s, "."); ok {
+		return 0.5 * math.Pow10(-len(frac))
 	}
-	x := newAttacker(in, a, scores)
-	if len(x.hidden) == 0 {
+	return 0.5
+}
+
+// attackFigs returns the hidden objects (among hidden) with a favorable
+// count or score sum of a single solution given figs of q, and whether
+// the attack ran to the end.
+func attackFigs(in *results.Input, q string, scores []int, hidden []*results.Object, figs ...published) ([]string, bool) {
+	x := newAttacker(in, q, scores, hidden, figs...)
+	if len(x.hidden) == 0 || len(x.figs) == 0 {
 		return nil, true
 	}
 	F, fDone := x.values("f")
 	S, sDone := x.values("s")
 	var out []string
-	for j, i := range x.hidden {
+	for j, o := range x.hidden {
 		if len(F[j]) < 2 || len(S[j]) < 2 {
-			out = append(out, fmt.Sprintf("%s (%d answers: %d favorable counts, %d score sums)", a.Objects[i].Unit.Name, x.n(i), len(F[j]), len(S[j])))
+			out = append(out, fmt.Sprintf("%s %s (%d answers: %d favorable counts, %d score sums)", o.Unit.Name, q, x.n(j), len(F[j]), len(S[j])))
 		}
 	}
 	return out, fDone && sDone
+}
+
+// attackCity attacks every published figure of the city and its counties:
+// each county's overall figure and its frameworks' item figures, each
+// beside the city's; and the city's, for the hidden objects no area of
+// theirs publishes.
+func attackCity(in *results.Input, city *results.City, scores []int) ([]string, bool) {
+	var bad []string
+	done := true
+	add := func(b []string, d bool) {
+		bad = append(bad, b...)
+		done = done && d
+	}
+	all := city.Objects()
+	cityPart := func(p *results.Part) *results.Part {
+		for _, c := range city.Parts {
+			if c.Framework.Audience == p.Framework.Audience {
+				return c
+			}
+		}
+		return nil
+	}
+	// The hidden objects whose own area publishes no figure of a question
+	// are free beside the city's figure of it.
+	free := map[string][]*results.Object{}
+	for _, a := range city.Areas {
+		if !a.Overall.Shown() {
+			free[pinggu.OverallCode] = append(free[pinggu.OverallCode], a.Objects...)
+		} else if a.Unit.Kind != pinggu.KindMunicipalUnit {
+			add(attackFigs(in, pinggu.OverallCode, scores, a.Objects, published{a.Objects, &a.Overall}, published{all, &city.Overall}))
+		}
+		for _, p := range a.Parts {
+			cp := cityPart(p)
+			for code, st := range p.Items {
+				if !st.Shown() {
+					free[code] = append(free[code], p.Objects...)
+				} else if a.Unit.Kind != pinggu.KindMunicipalUnit {
+					add(attackFigs(in, code, scores, p.Objects, published{p.Objects, st}, published{cp.Objects, cp.Items[code]}))
+				}
+			}
+		}
+	}
+	add(attackFigs(in, pinggu.OverallCode, scores, free[pinggu.OverallCode], published{all, &city.Overall}))
+	for _, cp := range city.Parts {
+		for code, st := range cp.Items {
+			add(attackFigs(in, code, scores, free[code], published{cp.Objects, st}))
+		}
+	}
+	return bad, done
 }
 
 func scoreSums(n int, scores []int) []int {
@@ -271,71 +409,94 @@ func scoreSums(n int, scores []int) []int {
 	return out
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// attackTrials is how many random counties the attack test builds:
-// PINGGU_ATTACK_TRIALS, or 100 (the race detector makes each slow; a
-// thousand are run by hand: see docs/statistics.md).
+// attackTrials is how many random cities the attack test builds:
+// PINGGU_ATTACK_TRIALS, or 100 (25 under the race detector, which makes
+// each slow; a thousand are run by hand: see docs/statistics.md).
 var attackTrials = func() int {
 	if n, err := strconv.Atoi(os.Getenv("PINGGU_ATTACK_TRIALS")); err == nil && n > 0 {
 		return n
 	}
+	if raceEnabled {
+		return 25
+	}
 	return 100
 }()
 
-// TestNothingHiddenIsDerivable attacks random counties after S5 (v2): no
-// hidden object's favorable count or score sum has a single solution. The
-// same counties with the primary rule only (hide under 5 and the next
-// smallest sibling) are attacked too: the attacker must find something
-// there, or the test could not fail.
+// TestNothingHiddenIsDerivable attacks random cities after S5 (v2): no
+// hidden object's favorable count or score sum, overall or per item, has a
+// single solution given its county's figures and the city's together. The
+// same cities with the primary rule only (hide under 5 and the next
+// smallest sibling) are attacked too, on the counties' overall figures:
+// the attacker must find something there, or the test could not fail.
 func TestNothingHiddenIsDerivable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(20, 26))
 	scores := []int{100, 80, 60, 40}
-	exposedBefore, hiddenCounties, withHidden, unfinished := 0, 0, 0, 0
+	exposedBefore, withHidden, unfinished, counties, hiddenCounties, coarse, hiddenObjects, objects := 0, 0, 0, 0, 0, 0, 0, 0
 	for trial := range attackTrials {
-		in := randomCounty(rng)
+		in := randomCity(rng)
 		city := results.Compute(in)
-		a := city.Areas[0]
-		bad, done := attack(in, a, scores)
+		bad, done := attackCity(in, city, scores)
 		if len(bad) > 0 {
-			t.Fatalf("county %d: derivable after S5: %v", trial, bad)
+			t.Fatalf("city %d: derivable after S5: %v", trial, bad)
 		}
 		if !done {
 			unfinished++
 		}
-		if !a.Overall.Shown() {
-			hiddenCounties++
+		for _, a := range city.Areas {
+			if a.Unit.Kind != pinggu.KindCounty {
+				continue
+			}
+			counties++
+			if !a.Overall.Shown() {
+				hiddenCounties++
+			}
+			for _, p := range a.Parts {
+				for _, st := range p.Items {
+					if st.Coarse {
+						coarse++
+						break
+					}
+				}
+			}
+			for _, o := range a.Objects {
+				objects++
+				if o.Overall.Hidden {
+					hiddenObjects++
+				}
+			}
 		}
-		primary := make([]int, len(a.Objects))
-		for i, o := range a.Objects {
-			primary[i] = o.Responses
-		}
-		any := false
-		a.Overall.Hidden = false
-		for i, hide := range analysis.Suppress(primary) {
-			a.Objects[i].Overall.Hidden = hide
-			any = any || hide
-		}
-		if any {
-			withHidden++
-			if bad, _ := attack(in, a, scores); len(bad) > 0 {
-				exposedBefore++
+		// The primary rule only.
+		all := city.Objects()
+		for _, a := range city.Areas {
+			if a.Unit.Kind != pinggu.KindCounty {
+				continue
+			}
+			primary := make([]int, len(a.Objects))
+			for i, o := range a.Objects {
+				primary[i] = o.Responses
+			}
+			any := false
+			a.Overall.Hidden = false
+			for i, hide := range analysis.Suppress(primary) {
+				a.Objects[i].Overall.Hidden = hide
+				any = any || hide
+			}
+			if any {
+				withHidden++
+				if bad, _ := attackFigs(in, pinggu.OverallCode, scores, a.Objects, published{a.Objects, &a.Overall}, published{all, &city.Overall}); len(bad) > 0 {
+					exposedBefore++
+				}
 			}
 		}
 	}
-	t.Logf("%d counties: %d with a small object; with the primary rule only, %d had a derivable cell; after S5 none (%d searches hit the limit); %d county figures withheld",
-		attackTrials, withHidden, exposedBefore, unfinished, hiddenCounties)
+	t.Logf("%d cities, %d counties: %d with a small object; with the primary rule only, %d had a derivable cell; after S5 none (%d searches hit the limit); %d of %d objects hidden, %d county figures withheld, %d frameworks published coarser",
+		attackTrials, counties, withHidden, exposedBefore, unfinished, hiddenObjects, objects, hiddenCounties, coarse)
 	if exposedBefore == 0 {
 		t.Error("the attack found nothing even under the primary rule: it cannot fail")
 	}
 }
 
-// TestTheDemoIsNotDerivable attacks every county of the demo city.
+// TestTheDemoIsNotDerivable attacks every figure of the demo city.
 func TestTheDemoIsNotDerivable(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.OpenSQLite(t)
@@ -367,52 +528,91 @@ func TestTheDemoIsNotDerivable(t *testing.T) {
 			}
 		}
 	}
+	bad, done := attackCity(in, city, []int{100, 80, 60, 40})
+	if len(bad) > 0 {
+		t.Errorf("derivable: %v", bad)
+	}
 	for _, a := range city.Areas {
 		if a.Unit.Kind != pinggu.KindCounty {
 			continue
 		}
-		hidden := 0
+		hidden, coarse := 0, []string{}
 		for _, o := range a.Objects {
 			if o.Overall.Hidden {
 				hidden++
 			}
 		}
-		bad, done := attack(in, a, []int{100, 80, 60, 40})
-		if len(bad) > 0 {
-			t.Errorf("%s: derivable: %v", a.Unit.Name, bad)
+		for _, p := range a.Parts {
+			for _, st := range p.Items {
+				if st.Coarse {
+					coarse = append(coarse, string(p.Framework.Audience))
+					break
+				}
+			}
 		}
-		t.Logf("%s: %d objects, %d hidden, county figure %v, attack finished %v", a.Unit.Name, len(a.Objects), hidden, a.Overall.Published(), done)
+		t.Logf("%s: %d objects, %d hidden, county figure %v, coarser: %v", a.Unit.Name, len(a.Objects), hidden, a.Overall.Published(), coarse)
 	}
+	t.Logf("city figure %v; attack finished %v", city.Overall.Published(), done)
 }
 
-// randomCounty is a county of 3–12 drawn units in up to three strata,
-// some with small samples.
-func randomCounty(rng *rand.Rand) *results.Input {
+// randomCity is a city of 1–3 counties of 3–12 drawn units each in up to
+// three strata, some with small samples, and 0–4 municipal units; every
+// respondent rates the unit overall and on two items of one dimension
+// (sometimes 不了解).
+func randomCity(rng *rand.Rand) *results.Input {
 	c := &pinggu.Campaign{ID: 1, Settings: pinggu.DefaultSettings()}
-	f := &pinggu.Framework{Code: "lead", Audience: pinggu.AudienceLeadership}
-	in := &results.Input{Campaign: c, Frameworks: map[pinggu.UnitKind]*pinggu.Framework{pinggu.KindTownship: f, pinggu.KindBranch: f, pinggu.KindCountyDept: f},
+	f := &pinggu.Framework{Code: "lead", Audience: pinggu.AudienceLeadership,
+		Dimensions: []pinggu.Dimension{{Code: "D1", Name: "学", Items: []pinggu.Item{{Code: "D1.1", Text: "甲"}, {Code: "D1.2", Text: "乙"}}}}}
+	in := &results.Input{Campaign: c, Frameworks: map[pinggu.UnitKind]*pinggu.Framework{pinggu.KindTownship: f, pinggu.KindBranch: f, pinggu.KindCountyDept: f, pinggu.KindMunicipalUnit: f},
 		Rosters: map[int64]int{}, Samples: map[string]int{}, UnitStratum: map[string]string{}, Strata: map[string]store.UnitStratum{}}
-	in.Units = []pinggu.Unit{{ID: 1, Code: "C", Name: "市", Kind: pinggu.KindCity}, {ID: 2, Code: "X", Name: "县", Kind: pinggu.KindCounty, ParentID: 1}}
-	kinds := []pinggu.UnitKind{pinggu.KindTownship, pinggu.KindBranch, pinggu.KindCountyDept}[:1+rng.IntN(3)]
-	for _, k := range kinds {
-		in.Strata["X/"+string(k)] = store.UnitStratum{Pop: 4 + rng.IntN(20)}
-	}
-	for i := range 3 + rng.IntN(10) {
-		k := kinds[rng.IntN(len(kinds))]
-		id := int64(10 + i)
-		code := fmt.Sprintf("X%02d", i)
-		in.Units = append(in.Units, pinggu.Unit{ID: id, Code: code, Name: code, Kind: k, ParentID: 2})
-		n := 2 + rng.IntN(25)
-		if rng.IntN(3) == 0 {
-			n = 1 + rng.IntN(5)
-		}
-		in.Rosters[id], in.Samples[code] = n+rng.IntN(60), n
-		in.UnitStratum[code] = "X/" + string(k)
-		lean := rng.IntN(4)
+	in.Units = []pinggu.Unit{{ID: 1, Code: "C", Name: "市", Kind: pinggu.KindCity}}
+	next := int64(10)
+	answer := func(id int64, n, lean int) {
 		for range n {
 			lv := min(3, rng.IntN(3)+rng.IntN(2)*lean/2)
 			in.Tallies = append(in.Tallies, store.TallyRow{TallyKey: store.TallyKey{Unit: id, Question: pinggu.OverallCode, Level: lv}, N: 1})
+			for _, q := range []string{"D1.1", "D1.2"} {
+				l := min(3, max(0, lv+rng.IntN(3)-1))
+				if rng.IntN(12) == 0 {
+					l = -1 // 不了解
+				}
+				in.Tallies = append(in.Tallies, store.TallyRow{TallyKey: store.TallyKey{Unit: id, Question: q, Level: l}, N: 1})
+			}
 		}
+	}
+	for ci := range 1 + rng.IntN(3) {
+		county := int64(2 + ci)
+		cc := fmt.Sprintf("X%d", ci)
+		in.Units = append(in.Units, pinggu.Unit{ID: county, Code: cc, Name: "县" + cc, Kind: pinggu.KindCounty, ParentID: 1})
+		kinds := []pinggu.UnitKind{pinggu.KindTownship, pinggu.KindBranch, pinggu.KindCountyDept}[:1+rng.IntN(3)]
+		for _, k := range kinds {
+			in.Strata[cc+"/"+string(k)] = store.UnitStratum{Pop: 4 + rng.IntN(20)}
+		}
+		for i := range 3 + rng.IntN(10) {
+			k := kinds[rng.IntN(len(kinds))]
+			id := next
+			next++
+			code := fmt.Sprintf("%s%02d", cc, i)
+			in.Units = append(in.Units, pinggu.Unit{ID: id, Code: code, Name: code, Kind: k, ParentID: county})
+			n := 2 + rng.IntN(25)
+			if rng.IntN(3) == 0 {
+				n = 1 + rng.IntN(5)
+			}
+			in.Rosters[id], in.Samples[code] = n+rng.IntN(60), n
+			in.UnitStratum[code] = cc + "/" + string(k)
+			answer(id, n, rng.IntN(4))
+		}
+	}
+	for i := range rng.IntN(5) {
+		id := next
+		next++
+		code := fmt.Sprintf("M%02d", i)
+		in.Units = append(in.Units, pinggu.Unit{ID: id, Code: code, Name: code, Kind: pinggu.KindMunicipalUnit, ParentID: 1})
+		n := 3 + rng.IntN(30)
+		in.Rosters[id], in.Samples[code] = n+rng.IntN(20), n
+		in.UnitStratum[code] = "C/municipal_unit"
+		in.Strata["C/municipal_unit"] = store.UnitStratum{Pop: 4, Certainty: true}
+		answer(id, n, rng.IntN(4))
 	}
 	return in
 }

@@ -100,6 +100,15 @@ type Stat struct {
 	// Pooled: the estimate of several units (a county, the city), whose
 	// interval is published in whole percent.
 	Pooled bool
+	// CountsHidden: the answers per level are not shown, though the rate,
+	// interval and mean are (S5: beside the shown objects' answers they
+	// would give the hidden objects' sum).
+	CountsHidden bool
+	// Coarse: the rate is shown in whole percent, the mean in whole points
+	// and no interval (S5 v2: "publish coarser"), where a framework's
+	// figures as usual would give a hidden object's answers away: the
+	// interval most of all, through the variance.
+	Coarse bool
 }
 
 // Shown reports whether the stat has data and may be shown.
@@ -119,8 +128,17 @@ type Object struct {
 	Items      map[string]*Stat // by item code
 	Dimensions map[string]*Stat // by dimension code
 	// samples: the design's moments of each question (item code,
-	// dimension code, pinggu.OverallCode).
-	samples map[string]*sample
+	// dimension code, pinggu.OverallCode); profiles: each dimension's
+	// answer profiles, from which S5's witnesses build real respondents.
+	samples  map[string]*sample
+	profiles map[string][]profile
+}
+
+// profile is n respondents who gave a dimension's items counts[l] answers
+// of level l.
+type profile struct {
+	counts []int
+	n      int
 }
 
 // Area is the subject of one report: a county over the objects drawn in
@@ -136,7 +154,8 @@ type Area struct {
 	// municipal unit, no more than its roster).
 	Responses, Minimum int
 	Categories         map[string]int
-	// Diff is the area's favorable rate less the city's, when both are shown.
+	// Diff is the area's favorable rate less the city's as both are
+	// published (Difference), when both are shown.
 	Diff    float64
 	HasDiff bool
 	Rank    analysis.Rank // among the areas, only where intervals do not overlap
@@ -204,7 +223,7 @@ func Compute(in *Input) *City {
 		u := byID[id]
 		o := &Object{Unit: u, Framework: in.Frameworks[u.Kind], Pop: in.Rosters[id], Sample: max(in.Samples[u.ElementID()], in.Codes[id]),
 			Categories: map[string]int{}, Items: map[string]*Stat{}, Dimensions: map[string]*Stat{}, Overall: Stat{Tally: analysis.NewTally(levels)},
-			samples: map[string]*sample{}}
+			samples: map[string]*sample{}, profiles: map[string][]profile{}}
 		objects[id] = o
 		return o
 	}
@@ -249,6 +268,7 @@ func Compute(in *Input) *City {
 			o.samples[p.Dimension] = sm
 		}
 		sm.addProfile(counts, p.N, scores)
+		o.profiles[p.Dimension] = append(o.profiles[p.Dimension], profile{counts, p.N})
 	}
 	d := &design{of: in.UnitStratum, strata: in.Strata}
 	for _, o := range objects {
@@ -314,6 +334,28 @@ func Compute(in *Input) *City {
 	slices.SortFunc(all, func(x, y *Object) int { return compareUnits(x.Unit, y.Unit) })
 	city.Overall = overallOf(d, all, false, levels)
 	city.Parts = parts(d, all, false, levels)
+	// S5 (protect.go): each county beside the city's figures, then what
+	// only the city's figures constrain; then the counts that would give
+	// a hidden object's answers away.
+	// A coarser figure is not a looser one (a rate at 68.5 % fits 69 %,
+	// one at 68.4 % does not): when the city's figures go coarser, the
+	// counties are checked again beside them, until nothing changes.
+	for {
+		for _, a := range city.Areas {
+			if a.Unit.Kind != pinggu.KindMunicipalUnit {
+				a.protect(in.Campaign.ID, d, scores, city)
+			}
+		}
+		before := city.coarseness()
+		city.protect(in.Campaign.ID, d, scores)
+		if slices.Equal(before, city.coarseness()) {
+			break
+		}
+	}
+	for _, a := range city.Areas {
+		hideCounts(a.Parts)
+	}
+	hideCounts(city.Parts)
 	for _, o := range all {
 		city.Pop += o.Pop
 		city.Sample += o.Sample
@@ -329,9 +371,7 @@ func Compute(in *Input) *City {
 	}
 	rates := make([]analysis.Rate, len(city.Areas))
 	for i, a := range city.Areas {
-		if a.Overall.Shown() && city.Overall.Shown() {
-			a.Diff, a.HasDiff = a.Overall.Rate.P-city.Overall.Rate.P, true
-		}
+		a.Diff, a.HasDiff = Difference(&a.Overall, &city.Overall)
 		rates[i] = a.Overall.Rate
 		if !a.Overall.Shown() || a.HiddenInCity {
 			rates[i] = analysis.Rate{Suppressed: true}
@@ -377,9 +417,6 @@ func (a *Area) finish(in *Input, d *design, levels int) {
 		if hide {
 			a.Objects[i].hide()
 		}
-	}
-	if !single {
-		a.protect(in.Campaign.ID, d, scoresOf(in.Campaign.Settings.Scale))
 	}
 	// The checklist: the area itself, then each object that is not it.
 	a.Checklist = append(a.Checklist, a.Unit)

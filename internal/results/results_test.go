@@ -2,6 +2,7 @@ package results
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"pinggu"
@@ -171,12 +172,21 @@ func TestCompute(t *testing.T) {
 	if want := analysis.DesignRate(handDesign([][2]int{{20, 30}, {16, 20}, {2, 3}, {18, 20}}, []int{100, 50, 40, 20}, true), false, 210); city.Overall.Rate != want || want.DF != 2+19 {
 		t.Errorf("city %+v, want %+v", city.Overall.Rate, want)
 	}
-	// The hidden county has no difference from the city and no rank.
-	if gl.HasDiff || !m.HasDiff || math.Abs(m.Diff-(m.Overall.Rate.P-city.Overall.Rate.P)) > 1e-15 {
-		t.Errorf("diff %v %v", gl.HasDiff, m.Diff)
+	// The county's figure is withheld, but the city's is its townships'
+	// and the municipal unit's together: with the municipal unit shown,
+	// the city's figure less its share would pin the townships as the
+	// county's figure did. So S5 publishes the city's figure coarser
+	// (whole percent, no interval), and as that is not enough in a city so
+	// small, withholds the municipal unit too: neither has a difference
+	// from the city or a rank.
+	if !city.Overall.Coarse || city.Overall.IntervalText() != "—" || !strings.HasSuffix(city.Overall.RateText(), "%") || strings.Contains(city.Overall.RateText(), ".") {
+		t.Errorf("the city's figure %v is not coarser", city.Overall.Published())
 	}
-	if m.Rank.String() != "1" || gl.Rank.String() != "—" {
-		t.Errorf("ranks: county %s, municipal %s (county interval %.3f–%.3f)", gl.Rank, m.Rank, gl.Overall.Rate.Lo, gl.Overall.Rate.Hi)
+	if m.Overall.Shown() || !m.Objects[0].Overall.Hidden || gl.HasDiff || m.HasDiff {
+		t.Errorf("municipal unit shown %v, differences %v %v", m.Overall.Shown(), gl.HasDiff, m.HasDiff)
+	}
+	if m.Rank.String() != "—" || gl.Rank.String() != "—" {
+		t.Errorf("ranks: county %s, municipal %s", gl.Rank, m.Rank)
 	}
 	// Checklist of 广陵区: itself and its three townships, 2 items each.
 	if len(gl.Checklist) != 4 || gl.Gradable != 8 || gl.Graded != 2 {

@@ -21,6 +21,8 @@ func (s *Stat) RateText() string {
 		return "—"
 	case s.Hidden:
 		return "*"
+	case s.Coarse:
+		return fmt.Sprintf("%d%%", wholePercent(s.Rate.P))
 	case s.Rate.P == float64(s.Rate.X)/float64(s.Rate.N):
 		// One unit's rate (or a weighted one that equals the plain ratio):
 		// rounded from the exact integers.
@@ -38,6 +40,10 @@ func (s *Stat) IntervalText() string {
 		return "全员参评"
 	case s.Rate.NoInterval:
 		return "单位过少，不计"
+	case s.Coarse:
+		// Published coarser (S5 v2): the interval would pin the hidden
+		// objects' answers through the variance.
+		return "—"
 	case s.Pooled:
 		// Several units' estimate: bounds in whole percent (S5 v2). At one
 		// decimal, the interval pins the variance, and with the rate pins
@@ -54,6 +60,9 @@ func wholePercent(p float64) int { return int(math.Floor(p*100 + 0.5 + 1e-9)) }
 func (s *Stat) MeanText() string {
 	if !s.Shown() {
 		return "—"
+	}
+	if s.Coarse {
+		return strconv.Itoa(int(math.Floor(s.Mean + 0.5 + 1e-9)))
 	}
 	return fmt.Sprintf("%.1f", s.Mean+1e-9)
 }
@@ -101,4 +110,20 @@ func (s *Stat) Values() Values {
 		v.Lo, v.Hi = pct(lo), pct(hi)
 	}
 	return v
+}
+
+// Difference is a's favorable rate less b's as the two are published
+// (their rounded values), never from the exact estimates: a difference
+// printed to a tenth of a point from the exact rates would carry the
+// digits that rounding, or a coarser figure, withheld (S5). ok is false
+// unless both are shown.
+func Difference(a, b *Stat) (d float64, ok bool) {
+	if a == nil || b == nil || !a.Shown() || !b.Shown() {
+		return 0, false
+	}
+	x, y := a.Values().Rate, b.Values().Rate
+	if x == nil || y == nil {
+		return 0, false
+	}
+	return *x - *y, true
 }
