@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"reflect"
 
 	"pinggu"
@@ -136,6 +137,7 @@ func frozenChanges(a, b *pinggu.Settings) []pinggu.Problem {
 	check("min_county", a.MinCounty, b.MinCounty)
 	check("min_municipal", a.MinMunicipal, b.MinMunicipal)
 	check("response_rate", a.ExpectedResponse(), b.ExpectedResponse())
+	check("anonymity", a.MixSize(), b.MixSize())
 	return ps
 }
 
@@ -176,6 +178,12 @@ func (tx *Tx) AdvanceCampaign(ctx context.Context, id int64, to pinggu.CampaignS
 		c.PublishedAt = tx.Now
 		if _, err := tx.exec(ctx, "UPDATE campaigns SET published_at = $1 WHERE id = $2", tx.Now, c.ID); err != nil {
 			return nil, err
+		}
+		// The survey keys are made here, by the one transaction that
+		// publishes, never by two instances issuing the first codes at
+		// once (each would write its own).
+		if _, err := tx.db.keys.ensure(c.ID, nil); err != nil {
+			return nil, pinggu.Internal(fmt.Errorf("survey keys: %w", err))
 		}
 	}
 	if to == pinggu.StateClosed {
