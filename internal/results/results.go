@@ -514,14 +514,6 @@ func parts(d *design, objects []*Object, single bool, levels int) []*Part {
 	return out
 }
 
-func scoresOf(s pinggu.Scale) []int {
-	out := make([]int, len(s.Levels))
-	for i, l := range s.Levels {
-		out[i] = l.Score
-	}
-	return out
-}
-
 // areaOf is the county or municipal unit at or above u, or 0.
 func areaOf(byID map[int64]pinggu.Unit, u pinggu.Unit) int64 {
 	for n := 0; n < 64 && u.ID != 0; n++ {

@@ -477,6 +477,9 @@ func (tx *Tx) SurveyProgress(ctx context.Context, campaign int64) (map[int64]*Pr
 		}
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, pinggu.Internal(err)
+	}
 	rows, err = tx.query(ctx, `SELECT unit_id, COUNT(*) FROM (SELECT unit_id FROM responses WHERE campaign_id = $1
 		UNION ALL SELECT unit_id FROM response_inbox WHERE campaign_id = $1) AS r GROUP BY unit_id`, campaign)
 	if err != nil {

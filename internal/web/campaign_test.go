@@ -68,7 +68,9 @@ func TestCampaignSettingsThroughTheWeb(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("valid settings: %d", res.StatusCode)
 	}
-	res, _ = f.do("admin", "POST", "/campaigns/"+id+"/advance", url.Values{"to": {"published"}})
+	if res, _ = f.do("admin", "POST", "/campaigns/"+id+"/advance", url.Values{"to": {"published"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish: %d", res.StatusCode)
+	}
 	f.db.View(ctx, func(tx *store.Tx) (err error) { after, err = tx.Campaign(ctx, c.ID); return })
 	if after.State != pinggu.StatePublished || after.Settings.Rates[pinggu.KindBranch].Pct != 12 {
 		t.Fatalf("after publish: %s %+v", after.State, after.Settings.Rates)

@@ -70,8 +70,8 @@ func TestReportWorkflowOverHTTP(t *testing.T) {
 	if res, _ = f.do("evaluator", "POST", base+"/report/review", url.Values{"action": {"accept"}}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("the group accepting its own report: %d", res.StatusCode)
 	}
-	if res, body = f.do("admin", "POST", base+"/report/review", url.Values{"action": {"return"}}); res.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("returning without a reason: %d", res.StatusCode)
+	if res, body = f.do("admin", "POST", base+"/report/review", url.Values{"action": {"return"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "原因") {
+		t.Errorf("returning without a reason: %d, the page does not ask for one", res.StatusCode)
 	}
 	if res, _ = f.do("admin", "POST", base+"/report/review", url.Values{"action": {"return"}, "reason": {"原因分析不够具体"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("return: %d", res.StatusCode)

@@ -207,7 +207,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, c *reqCtx,
 		CanReview: pinggu.Authorize(c.User, pinggu.PermReportReview, nil) == nil,
 		Rate:      report.RateText(&a.Overall), CI: report.IntervalText(&a.Overall)}
 	v.Overdue = overdue(cp, v.Report, s.loc)
-	text := map[string]string{}
+	var text map[string]string
 	if v.Report != nil {
 		text = v.Report.Sections
 	} else {

@@ -1,0 +1,84 @@
+package pinggu_test
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// floors puts every package of pinggu on a floor of STYLE.md's shape;
+// a package imports only packages on lower floors.
+var floors = map[string]int{
+	"pinggu":                   0, // the vocabulary: standard library only
+	"internal/analysis":        1, // pure statistics
+	"internal/sampling":        1, // pure sampling
+	"internal/tabular":         1,
+	"internal/docx":            1,
+	"internal/anchor":          1,
+	"internal/i18n":            1,
+	"internal/store":           2, // the database
+	"internal/auth":            3,
+	"internal/survey":          3,
+	"internal/registry":        3,
+	"internal/framework":       3,
+	"internal/draw":            3,
+	"internal/results":         3,
+	"internal/store/storetest": 3,
+	"internal/roster":          4,
+	"internal/report":          4,
+	"internal/demo":            5,
+	"internal/web":             6,
+	"internal/cli":             7,
+	"internal/e2e":             8,
+	"cmd/pinggu":               8,
+}
+
+// TestImportsPointDown reads every Go file's imports (tests of a package
+// may reach higher: they drive it as its users do) and fails on an import
+// of a package on the same floor or above, and on a package without a
+// floor.
+func TestImportsPointDown(t *testing.T) {
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") && path != "." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		pkg := filepath.ToSlash(filepath.Dir(path))
+		if pkg == "." {
+			pkg = "pinggu"
+		}
+		floor, ok := floors[pkg]
+		if !ok {
+			t.Errorf("%s: package %s has no floor in layers_test.go", path, pkg)
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if p != "pinggu" && !strings.HasPrefix(p, "pinggu/") {
+				continue
+			}
+			dep := strings.TrimPrefix(p, "pinggu/")
+			if at, ok := floors[dep]; !ok || at >= floor {
+				t.Errorf("%s (floor %d) imports %s (floor %d): imports point down only", path, floor, p, at)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
