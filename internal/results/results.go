@@ -373,6 +373,14 @@ func Compute(in *Input) *City {
 	for i, a := range city.Areas {
 		a.Diff, a.HasDiff = Difference(&a.Overall, &city.Overall)
 		rates[i] = a.Overall.Rate
+		// Ranked on the bounds as printed, never the exact ones: a rank
+		// decided on digits the page rounds away would carry them (S5).
+		switch v := a.Overall.Values(); {
+		case v.Lo != nil && v.Hi != nil:
+			rates[i].Lo, rates[i].Hi = *v.Lo, *v.Hi
+		case a.Overall.Rate.Census && v.Rate != nil: // its rate, as printed, is exact
+			rates[i].Lo, rates[i].Hi = *v.Rate, *v.Rate
+		}
 		if !a.Overall.Shown() || a.HiddenInCity {
 			rates[i] = analysis.Rate{Suppressed: true}
 		}
