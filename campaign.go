@@ -44,6 +44,10 @@ func (s CampaignState) Frozen() bool { return s.rank() >= StatePublished.rank() 
 // Closed reports whether the campaign accepts no more changes at all.
 func (s CampaignState) Closed() bool { return s.rank() >= StateClosed.rank() }
 
+// Collecting reports whether the campaign takes rosters, draws and answers:
+// published and in fieldwork (发布、实施), not before and not once closed.
+func (s CampaignState) Collecting() bool { return s == StatePublished || s == StateFieldwork }
+
 // Level is one step of the rating scale.
 type Level struct {
 	Label string `json:"label"`
@@ -109,6 +113,17 @@ const (
 // Stages lists the stages in order; each deadline may not fall before the
 // previous stage's.
 var Stages = []Stage{StageSelfReport, StageUnitDraw, StageRosters, StageFieldwork, StageReports}
+
+// Beijing is the time zone of every date and time pinggu shows or keeps
+// (Asia/Shanghai; a fixed UTC+8 where the zone database is missing, though
+// the binary embeds it).
+func Beijing() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
 
 // Date is a calendar day in Asia/Shanghai, written 2006-01-02. A deadline
 // on a date ends when that day ends in Beijing time.

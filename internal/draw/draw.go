@@ -15,8 +15,8 @@ import (
 	"pinggu/internal/store"
 )
 
-// Kind of a unit draw in the draws table.
-const KindUnits = "units"
+// KindUnits is the kind of a unit draw (pinggu.DrawUnits).
+const KindUnits = pinggu.DrawUnits
 
 // ElementID is a unit's id in a frame (pinggu.Unit.ElementID).
 func ElementID(u pinggu.Unit) string { return u.ElementID() }
@@ -106,7 +106,7 @@ func unitProblem(err error, stratum string, r sampling.FrameRow) error {
 
 // drawable refuses campaigns not published or already closed.
 func drawable(c *pinggu.Campaign) error {
-	if c.State != pinggu.StatePublished && c.State != pinggu.StateFieldwork {
+	if !c.State.Collecting() {
 		return pinggu.Errorf(pinggu.EConflict, "draw.campaign_state", "State", string(c.State))
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 )
 
 // KindInterviewees is the kind of a symposium's interviewee draw.
-const KindInterviewees = "interviewees"
+const KindInterviewees = pinggu.DrawInterviewees
 
 // MaxOccasion bounds the name of the occasion an interviewee draw is for.
 const MaxOccasion = 100

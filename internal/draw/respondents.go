@@ -11,7 +11,7 @@ import (
 )
 
 // KindRespondents is the kind of a respondent draw.
-const KindRespondents = "respondents"
+const KindRespondents = pinggu.DrawRespondents
 
 // Respondents is the second ceremony: with a fresh seed it draws the
 // respondents of every drawn unit whose roster is frozen. Each unit is its

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"pinggu"
-	"pinggu/internal/draw"
 	"pinggu/internal/results"
 	"pinggu/internal/store"
 )
@@ -54,11 +53,11 @@ func Load(ctx context.Context, db *store.DB, c *pinggu.Campaign, city string, no
 			return err
 		}
 		for _, d := range draws {
-			text := fmt.Sprintf("%s“%s”，种子%s", map[string]string{"units": "单位抽样", draw.KindRespondents: "受访者抽样"}[d.Kind], d.Label, d.Seed)
+			text := fmt.Sprintf("%s“%s”，种子%s", pinggu.DrawKindName(d.Kind), d.Label, d.Seed)
 			switch d.Kind {
 			case "units":
 				s.Meta.UnitDraw = text
-			case draw.KindRespondents:
+			case pinggu.DrawRespondents:
 				s.Meta.RespDraw = text
 			}
 		}
@@ -82,7 +81,7 @@ func Load(ctx context.Context, db *store.DB, c *pinggu.Campaign, city string, no
 
 // ChineseDate writes t's day in Beijing as 2026年12月31日.
 func ChineseDate(t time.Time) string {
-	t = t.In(beijing())
+	t = t.In(pinggu.Beijing())
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 }
 
@@ -128,10 +127,3 @@ func FileName(a *results.Area, format string) string {
 	return unsafeName.ReplaceAllString(a.Unit.Code+"-"+a.Unit.Name, "_") + "-评估报告." + format
 }
 
-func beijing() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}

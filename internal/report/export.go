@@ -7,7 +7,6 @@ import (
 
 	"pinggu"
 	"pinggu/internal/analysis"
-	"pinggu/internal/draw"
 	"pinggu/internal/results"
 	"pinggu/internal/store"
 	"pinggu/internal/tabular"
@@ -133,7 +132,7 @@ func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, op
 		// only reads them.
 		cells := map[int64]*unitCells{}
 		for _, u := range units {
-			uc := &unitCells{ok: perUnit[u.ID] > 0 && !hidden[u.ID], code: draw.ElementID(u), name: u.Name, kind: u.Kind.Chinese(), categoryShown: map[string]bool{}}
+			uc := &unitCells{ok: perUnit[u.ID] > 0 && !hidden[u.ID], code: u.ElementID(), name: u.Name, kind: u.Kind.Chinese(), categoryShown: map[string]bool{}}
 			// S5 over the unit's categories: a small one is blanked, and so
 			// are siblings that would give it away, taken in a fixed order
 			// (the roster's categories, then any other by name) so that two

@@ -233,7 +233,7 @@ func (x *book) checklist(city *results.City, areas []*results.Area) {
 			if g.Level >= 0 && g.Level < len(city.Scale.Levels) {
 				level = city.Scale.Levels[g.Level].Label
 			}
-			cells := []any{a.Unit.Name, names[g.UnitID], g.Item, level, g.Note, g.EnteredBy, g.EnteredAt.In(beijing()).Format("2006-01-02 15:04")}
+			cells := []any{a.Unit.Name, names[g.UnitID], g.Item, level, g.Note, g.EnteredBy, g.EnteredAt.In(pinggu.Beijing()).Format("2006-01-02 15:04")}
 			cell, _ := excelize.CoordinatesToCellName(1, row)
 			x.f.SetSheetRow(s, cell, &cells)
 			row++

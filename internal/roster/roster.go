@@ -81,7 +81,7 @@ func Parse(filename string, data []byte) ([]pinggu.Person, error) {
 // rostered checks that the campaign takes rosters and that the unit was
 // drawn: only sampled units supply lists.
 func rostered(ctx context.Context, tx *store.Tx, c *pinggu.Campaign, u *pinggu.Unit) error {
-	if c.State != pinggu.StatePublished && c.State != pinggu.StateFieldwork {
+	if !c.State.Collecting() {
 		return pinggu.Errorf(pinggu.EConflict, "draw.campaign_state", "State", string(c.State))
 	}
 	sampled, err := tx.SampledUnits(ctx, c.ID)

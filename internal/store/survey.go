@@ -431,11 +431,7 @@ func (tx *Tx) CountResponses(ctx context.Context, campaign, unit int64) (int, er
 
 // Day is t's calendar day in Beijing, the finest time a response keeps.
 func Day(t time.Time) string {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	return t.In(loc).Format("2006-01-02")
+	return t.In(pinggu.Beijing()).Format("2006-01-02")
 }
 
 // Progress is a unit's survey figures: codes by state and responses.

@@ -20,7 +20,7 @@ const MaxBatch = 10_000
 // stores their hashes. The codes themselves are returned once, to be
 // printed or sent, and kept nowhere.
 func Issue(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Campaign, u *pinggu.Unit, category string, n int) ([]string, string, error) {
-	if c.State != pinggu.StatePublished && c.State != pinggu.StateFieldwork {
+	if !c.State.Collecting() {
 		return nil, "", pinggu.Errorf(pinggu.EConflict, "draw.campaign_state", "State", string(c.State))
 	}
 	if n < 1 || n > MaxBatch {
@@ -87,7 +87,7 @@ func Open(ctx context.Context, db *store.DB, code string) (*Ballot, error) {
 	switch {
 	case b.Code.State == pinggu.CodeVoided:
 		return &b, pinggu.Errorf(pinggu.EConflict, "survey.code_voided")
-	case b.Campaign.State != pinggu.StatePublished && b.Campaign.State != pinggu.StateFieldwork:
+	case !b.Campaign.State.Collecting():
 		return &b, pinggu.Errorf(pinggu.EConflict, "survey.closed")
 	}
 	return &b, nil
@@ -109,7 +109,7 @@ func Submit(ctx context.Context, db *store.DB, b *Ballot, code string, get func(
 		if err != nil {
 			return err
 		}
-		if c.State != pinggu.StatePublished && c.State != pinggu.StateFieldwork {
+		if !c.State.Collecting() {
 			return pinggu.Errorf(pinggu.EConflict, "survey.closed")
 		}
 		// The code given, under its campaign's key: a ballot opened once

@@ -59,14 +59,14 @@ func (s *Server) apiDrawCreate(w http.ResponseWriter, r *http.Request, c *reqCtx
 	}
 	actor := store.ActorOf(c.User)
 	switch in.Kind {
-	case draw.KindUnits:
+	case pinggu.DrawUnits:
 		rec, err := draw.Units(r.Context(), s.db, actor, cp, in.Seed, in.Label)
 		if err != nil {
 			return err
 		}
 		s.anchorHead(w, r)
 		return writeJSON(w, http.StatusCreated, rec)
-	case draw.KindRespondents:
+	case pinggu.DrawRespondents:
 		rec, missing, err := draw.Respondents(r.Context(), s.db, actor, cp, in.Seed, in.Label)
 		if err != nil {
 			return err

@@ -47,7 +47,7 @@ func (s *Server) renderCall(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 	if err != nil {
 		return err
 	}
-	if info.Kind == draw.KindUnits {
+	if info.Kind == pinggu.DrawUnits {
 		return pinggu.Errorf(pinggu.EInvalid, "draw.not_people")
 	}
 	if info.Voided() {
@@ -56,7 +56,7 @@ func (s *Server) renderCall(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 	unit := c.Unit.Unit
 	id := draw.ElementID(unit)
 	v := callView{Page: s.page(w, r, c), Campaign: cp, Info: info, Unit: unit, Reasons: store.NonResponseReasons, Error: msg,
-		CanChange: cp.State == pinggu.StatePublished || cp.State == pinggu.StateFieldwork}
+		CanChange: cp.State.Collecting()}
 	err = s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
 		rs, err := tx.Roster(r.Context(), cp.ID, unit.ID, true)
 		if err != nil {
@@ -119,7 +119,7 @@ func (s *Server) replacePerson(w http.ResponseWriter, r *http.Request, c *reqCtx
 		// Only this unit's strata: the unit was authorised, not the stratum.
 		return pinggu.Errorf(pinggu.EInvalid, "draw.stratum_other_unit")
 	}
-	if cp.State != pinggu.StatePublished && cp.State != pinggu.StateFieldwork {
+	if !cp.State.Collecting() {
 		return pinggu.Errorf(pinggu.EConflict, "draw.campaign_state", "State", string(cp.State))
 	}
 	var next string

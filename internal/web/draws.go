@@ -42,7 +42,7 @@ func (s *Server) renderDraws(w http.ResponseWriter, r *http.Request, c *reqCtx, 
 		}
 		v.Draws, err = tx.Draws(r.Context(), cp.ID)
 		for _, d := range v.Draws {
-			v.Units = v.Units || (d.Kind == draw.KindUnits && !d.Voided())
+			v.Units = v.Units || (d.Kind == pinggu.DrawUnits && !d.Voided())
 		}
 		return err
 	})
@@ -115,7 +115,7 @@ func (s *Server) drawCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	}
 	seed := strings.Join(strings.Fields(r.PostFormValue("seed")), "") // spaces between dice groups are fine
 	label := strings.TrimSpace(r.PostFormValue("label"))
-	if r.PostFormValue("kind") == draw.KindRespondents {
+	if r.PostFormValue("kind") == pinggu.DrawRespondents {
 		_, missing, err := draw.Respondents(r.Context(), s.db, store.ActorOf(c.User), cp, seed, label)
 		if err != nil {
 			return s.drawFail(w, r, c, cp, drawsView{RespSeed: seed, RespLabel: label}, err)
@@ -210,7 +210,7 @@ func (s *Server) drawRecord(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	}
 	names := draw.Names(frames)
 	v := recordView{Page: s.page(w, r, c), Campaign: cp, Info: info, Record: rec, Units: map[string]pinggu.Unit{}, Scoped: c.User.Role.Scoped()}
-	if info.Kind != draw.KindUnits {
+	if info.Kind != pinggu.DrawUnits {
 		// People are not named in the public record: strata link to the
 		// call page, which only the unit's group may open.
 		names = map[string]map[string]string{}

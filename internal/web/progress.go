@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"pinggu"
-	"pinggu/internal/draw"
 	"pinggu/internal/store"
 )
 
@@ -125,7 +124,7 @@ func respondentTargets(ctx context.Context, tx *store.Tx, cp *pinggu.Campaign) (
 	}
 	out := map[string]target{}
 	for _, d := range draws {
-		if d.Kind != draw.KindRespondents || d.Voided() {
+		if d.Kind != pinggu.DrawRespondents || d.Voided() {
 			continue
 		}
 		_, rec, err := tx.DrawPlan(ctx, d.ID)

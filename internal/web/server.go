@@ -81,11 +81,7 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{db: db, log: log, cfg: cfg, cat: cat, auth: auth.New(db), loc: loc, metrics: newMetrics(),
+	s := &Server{db: db, log: log, cfg: cfg, cat: cat, auth: auth.New(db), loc: pinggu.Beijing(), metrics: newMetrics(),
 		codeBackoff: auth.NewBackoff(), codeGlobal: auth.NewLimiter(2000, time.Minute)}
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
