@@ -126,4 +126,3 @@ func FileName(a *results.Area, format string) string {
 	}
 	return unsafeName.ReplaceAllString(a.Unit.Code+"-"+a.Unit.Name, "_") + "-评估报告." + format
 }
-
