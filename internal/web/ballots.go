@@ -86,24 +86,8 @@ func (s *Server) ballotOpen(r *http.Request, c *reqCtx, cp *pinggu.Campaign) (*s
 	if !ok {
 		return nil, "", pinggu.Errorf(pinggu.EInvalid, "survey.code_mistyped")
 	}
-	b, err := survey.Open(r.Context(), s.db, code)
-	if err != nil && pinggu.ErrorCodeOf(err) != pinggu.EConflict {
-		return nil, "", err
-	}
-	if b != nil && b.Campaign.ID != cp.ID {
-		return nil, "", pinggu.Errorf(pinggu.EInvalid, "ballot.other_campaign")
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	var path *pinggu.UnitPath
-	if err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { path, err = tx.UnitPath(r.Context(), b.Unit.ID); return }); err != nil {
-		return nil, "", err
-	}
-	if err := pinggu.Authorize(c.User, pinggu.PermCodesIssue, path); err != nil {
-		return nil, "", err
-	}
-	return b, code, nil
+	b, err := survey.OpenPaper(r.Context(), s.db, c.User, cp, code)
+	return b, code, err
 }
 
 // ballotKey shows the form of a typed code, or records a clerk's keying.
@@ -125,7 +109,7 @@ func (s *Server) ballotKey(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	if r.PostFormValue("keyed") == "" {
 		return s.render(w, http.StatusOK, "ballots", v)
 	}
-	answers, overall, comment, problems := b.Form.Read(r.PostFormValue)
+	outcome, problems, err := survey.KeyPaper(r.Context(), s.db, c.User, b, code, r.PostFormValue, time.Now())
 	if len(problems) > 0 {
 		for _, p := range problems {
 			v.Problems[p.Column] = c.L.T(p.Key, argsOf(p.Args)...)
@@ -136,21 +120,11 @@ func (s *Server) ballotKey(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 		v.Message = c.L.T("survey.fix", "N", len(problems))
 		return s.render(w, http.StatusUnprocessableEntity, "ballots", v)
 	}
-	var outcome string
-	err = s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
-		var err error
-		outcome, err = tx.KeyBallot(r.Context(), &store.Ballot{CodeHash: b.Code.Hash, ClerkID: c.User.ID,
-			Answers: answers, Overall: overall, Comment: comment}, store.Day(time.Now()))
-		return err
-	})
 	if e := pinggu.AsError(err); err != nil && e.Code == pinggu.EConflict {
 		return s.render(w, http.StatusConflict, "ballots", keyingView{Page: v.Page, Campaign: cp, Message: c.L.Error(e)})
 	}
 	if err != nil {
 		return err
-	}
-	if outcome == store.BallotMatched {
-		s.db.Mix(r.Context(), store.Kind{Campaign: cp.ID, Unit: b.Unit.ID, Category: b.Code.Category, Channel: pinggu.ChannelPaper})
 	}
 	return s.render(w, http.StatusOK, "ballots", keyingView{Page: v.Page, Campaign: cp, Ok: outcome != store.BallotMismatch,
 		Message: c.L.T("ballot." + outcome)})
@@ -210,41 +184,12 @@ func (s *Server) reconcile(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 		return err
 	}
 	hash := strings.TrimSpace(r.PostFormValue("hash"))
-	ctx := r.Context()
-	var kind store.Kind
-	err = s.db.Update(ctx, store.ActorOf(c.User), func(tx *store.Tx) error {
-		entries, err := tx.Mismatch(ctx, cp.ID, hash)
-		if err != nil {
-			return err
-		}
-		path, err := tx.UnitPath(ctx, entries[0].Unit)
-		if err != nil {
-			return err
-		}
-		if err := pinggu.Authorize(c.User, pinggu.PermCodesIssue, path); err != nil {
-			return err
-		}
-		code, err := tx.Code(ctx, hash)
-		if err != nil {
-			return err
-		}
-		kind = store.Kind{Campaign: cp.ID, Unit: path.Unit.ID, Category: code.Category, Channel: pinggu.ChannelPaper}
-		form, err := tx.Form(ctx, cp, path.Unit.Kind)
-		if err != nil {
-			return err
-		}
-		answers, overall, comment, problems := form.Read(r.PostFormValue)
-		if len(problems) > 0 {
-			return pinggu.Invalid("ballot.incomplete", problems)
-		}
-		return tx.Reconcile(ctx, &store.Ballot{CodeHash: hash, ClerkID: c.User.ID, Answers: answers, Overall: overall, Comment: comment}, store.Day(time.Now()))
-	})
+	err = survey.Reconcile(r.Context(), s.db, c.User, cp, hash, r.PostFormValue, time.Now())
 	if e := pinggu.AsError(err); err != nil && (e.Code == pinggu.EConflict || e.Code == pinggu.EInvalid) {
 		s.setFlash(r, "error", c.L.Error(e))
 	} else if err != nil {
 		return err
 	} else {
-		s.db.Mix(ctx, kind)
 		s.setFlash(r, "ok", c.L.T("ballot.reconciled"))
 	}
 	return redirect(w, r, "/campaigns/"+itoa(cp.ID)+"/ballots/reconcile")
