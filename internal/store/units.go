@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"sort"
 	"strconv"
@@ -103,19 +102,32 @@ func (tx *Tx) UnitPath(ctx context.Context, id int64) (*pinggu.UnitPath, error) 
 		return nil, err
 	}
 	path := &pinggu.UnitPath{Unit: *u}
-	parent := u.ParentID
-	for depth := 0; parent != 0; depth++ {
-		if depth > 64 {
-			return nil, pinggu.Internal(errCycle(id))
-		}
-		path.Ancestors = append(path.Ancestors, parent)
-		var next sql.NullInt64
-		if err := tx.queryRow(ctx, "SELECT parent_id FROM units WHERE id = $1", parent).Scan(&next); err != nil {
+	if u.ParentID == 0 {
+		return path, nil
+	}
+	// The ancestors in one recursive query, nearest first; the depth
+	// bound stops a cycle (which the registry refuses to write).
+	rows, err := tx.query(ctx, `WITH RECURSIVE up (id, parent_id, depth) AS (
+			SELECT id, parent_id, 0 FROM units WHERE id = $1
+			UNION ALL
+			SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id WHERE up.depth <= 65
+		) SELECT id, depth FROM up WHERE depth >= 1 ORDER BY depth`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a int64
+		var depth int
+		if err := rows.Scan(&a, &depth); err != nil {
 			return nil, pinggu.Internal(err)
 		}
-		parent = next.Int64
+		if depth > 65 {
+			return nil, pinggu.Internal(errCycle(id))
+		}
+		path.Ancestors = append(path.Ancestors, a)
 	}
-	return path, nil
+	return path, rows.Err()
 }
 
 type errCycle int64
