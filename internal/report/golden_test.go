@@ -1,0 +1,63 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pinggu"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// TestGoldenDocuments renders a county's report and the city summary of a
+// fixed city as HTML and as DOCX (its document part) and compares them
+// byte for byte with the files under testdata/golden: any change to what
+// a report says or how it is laid out shows in review as a diff of those
+// files. `go test ./internal/report -run Golden -update` rewrites them
+// after a change that is meant.
+func TestGoldenDocuments(t *testing.T) {
+	city := fakeCity(t, 2, 1)
+	meta := Meta{City: "扬州市", Group: "第一评估组", Date: "2026年12月31日", UnitDraw: "单位抽样“2026-units”，种子12345678901234567890"}
+	docs := map[string]*Document{
+		"county": Area(city, city.Areas[0], &pinggu.Report{Sections: map[string]string{"causes": "认识不到位。", "suggestions": "一、加强学习。\n二、狠抓落实。"}}, meta),
+		"city":   CitySummary(city, meta),
+	}
+	for name, d := range docs {
+		var html, docx bytes.Buffer
+		if err := WriteHTML(&html, d); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteDOCX(&docx, d); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, name+".html", html.Bytes())
+		// A paragraph a line, so that a change reads as a diff.
+		xml := strings.ReplaceAll(wellFormed(t, docx.Bytes())["word/document.xml"], "</w:p>", "</w:p>\n")
+		golden(t, name+".document.xml", []byte(xml))
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to write it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from its golden file (%d bytes, want %d); run with -update if the change is meant", name, len(got), len(want))
+	}
+}
