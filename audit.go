@@ -79,3 +79,86 @@ func VerifyAuditChainFrom(prevSeq int64, prev string, entries []AuditEntry) *Aud
 	}
 	return nil
 }
+
+// The actions the audit log records (审计日志), one name per kind of change;
+// the audit page shows each in the user's language ("action.<name>").
+const (
+	ActionBallotReconcile    = "ballot.reconcile"
+	ActionCampaignCreate     = "campaign.create"
+	ActionCampaignTransition = "campaign.transition"
+	ActionCampaignUpdate     = "campaign.update"
+	ActionChecklistGrade     = "checklist.grade"
+	ActionCodesIssue         = "codes.issue"
+	ActionCodesVoid          = "codes.void"
+	ActionDrawCreate         = "draw.create"
+	ActionDrawReplace        = "draw.replace"
+	ActionDrawVoid           = "draw.void"
+	ActionFramesFreeze       = "frames.freeze"
+	ActionFrameworkSave      = "framework.save"
+	ActionGroupCreate        = "group.create"
+	ActionGroupUpdate        = "group.update"
+	ActionPersonalView       = "personal.view"
+	ActionRegistryExport     = "registry.export"
+	ActionRegistryImport     = "registry.import"
+	ActionReportBuild        = "report.build"
+	ActionReportCreate       = "report.create"
+	ActionReportDownload     = "report.download"
+	ActionReportReview       = "report.review"
+	ActionReportSave         = "report.save"
+	ActionReportSubmit       = "report.submit"
+	ActionResponsesExport    = "responses.export"
+	ActionRosterFreeze       = "roster.freeze"
+	ActionRosterPurge        = "roster.purge"
+	ActionRosterUpload       = "roster.upload"
+	ActionSeedCommit         = "seed.commit"
+	ActionSeedReveal         = "seed.reveal"
+	ActionSurveyKeysMoved    = "survey.keys_moved"
+	ActionTokenCreate        = "token.create"
+	ActionTokenRevoke        = "token.revoke"
+	ActionUnitCreate         = "unit.create"
+	ActionUnitUpdate         = "unit.update"
+	ActionUserCreate         = "user.create"
+	ActionUserPassword       = "user.password"
+	ActionUserUpdate         = "user.update"
+)
+
+// AuditActions lists every action, for the catalogs' test.
+var AuditActions = []string{
+	ActionBallotReconcile,
+	ActionCampaignCreate,
+	ActionCampaignTransition,
+	ActionCampaignUpdate,
+	ActionChecklistGrade,
+	ActionCodesIssue,
+	ActionCodesVoid,
+	ActionDrawCreate,
+	ActionDrawReplace,
+	ActionDrawVoid,
+	ActionFramesFreeze,
+	ActionFrameworkSave,
+	ActionGroupCreate,
+	ActionGroupUpdate,
+	ActionPersonalView,
+	ActionRegistryExport,
+	ActionRegistryImport,
+	ActionReportBuild,
+	ActionReportCreate,
+	ActionReportDownload,
+	ActionReportReview,
+	ActionReportSave,
+	ActionReportSubmit,
+	ActionResponsesExport,
+	ActionRosterFreeze,
+	ActionRosterPurge,
+	ActionRosterUpload,
+	ActionSeedCommit,
+	ActionSeedReveal,
+	ActionSurveyKeysMoved,
+	ActionTokenCreate,
+	ActionTokenRevoke,
+	ActionUnitCreate,
+	ActionUnitUpdate,
+	ActionUserCreate,
+	ActionUserPassword,
+	ActionUserUpdate,
+}

@@ -69,7 +69,7 @@ func runExport(e *env, args []string) error {
 			return err
 		}
 		err = db.Update(e.ctx, e.actor(), func(tx *store.Tx) error {
-			return tx.Audit(e.ctx, "responses.export", "campaign", c.ID, nil, map[string]any{"format": *format, "rows": st.Rows, "hidden_units": st.HiddenUnits})
+			return tx.Audit(e.ctx, pinggu.ActionResponsesExport, "campaign", c.ID, nil, map[string]any{"format": *format, "rows": st.Rows, "hidden_units": st.HiddenUnits})
 		})
 		if err != nil {
 			return err

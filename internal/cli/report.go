@@ -98,7 +98,7 @@ func runReport(e *env, args []string) error {
 	}
 	bar.Finish()
 	err = db.Update(e.ctx, e.actor(), func(tx *store.Tx) error {
-		return tx.Audit(e.ctx, "report.build", "campaign", c.ID, nil, map[string]any{"format": *format, "files": len(areas), "unit": *unitCode})
+		return tx.Audit(e.ctx, pinggu.ActionReportBuild, "campaign", c.ID, nil, map[string]any{"format": *format, "files": len(areas), "unit": *unitCode})
 	})
 	if err != nil {
 		return err

@@ -98,3 +98,30 @@ func TestProblemIsLocated(t *testing.T) {
 		t.Errorf("internal error detail leaked: %q", got)
 	}
 }
+
+// TestEveryAuditActionIsNamed: the audit page shows each action in the
+// user's language, and every audit row names one of pinggu.AuditActions —
+// never a string written at the call, which the list would miss.
+func TestEveryAuditActionIsNamed(t *testing.T) {
+	zh, _ := i18n.Keys("zh-CN")
+	has := map[string]bool{}
+	for _, k := range zh {
+		has[k] = true
+	}
+	for _, a := range pinggu.AuditActions {
+		if !has["action."+a] {
+			t.Errorf("the catalogs do not name audit action %s", a)
+		}
+	}
+	literal := regexp.MustCompile(`\.Audit\([^,]+, "`)
+	filepath.WalkDir("../..", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, _ := os.ReadFile(path)
+		if loc := literal.FindIndex(b); loc != nil {
+			t.Errorf("%s: an audit action written as a string, not a pinggu.Action constant", path)
+		}
+		return nil
+	})
+}

@@ -53,7 +53,7 @@ func ExportAll(ctx context.Context, db *store.DB, actor store.Actor, w io.Writer
 		if units, err = tx.Units(ctx); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, "registry.export", "registry", "", nil, map[string]any{"format": f, "units": len(units)})
+		return tx.Audit(ctx, pinggu.ActionRegistryExport, "registry", "", nil, map[string]any{"format": f, "units": len(units)})
 	})
 	if err != nil {
 		return err

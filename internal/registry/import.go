@@ -75,7 +75,7 @@ func Import(ctx context.Context, db *store.DB, actor store.Actor, filename strin
 				return err
 			}
 		}
-		return tx.Audit(ctx, "registry.import", "registry", "", nil, map[string]any{
+		return tx.Audit(ctx, pinggu.ActionRegistryImport, "registry", "", nil, map[string]any{
 			"file": filename, "rows": p.Rows, "created": len(p.Creates), "updated": len(p.Updates), "unchanged": p.Unchanged,
 		})
 	})

@@ -152,7 +152,7 @@ func (tx *Tx) Reconcile(ctx context.Context, b *Ballot, day string) error {
 	if outcome == BallotSpent {
 		return pinggu.Errorf(pinggu.EConflict, "ballot.spent")
 	}
-	return tx.Audit(ctx, "ballot.reconcile", "unit", code.Unit, nil, map[string]any{"campaign": code.Campaign})
+	return tx.Audit(ctx, pinggu.ActionBallotReconcile, "unit", code.Unit, nil, map[string]any{"campaign": code.Campaign})
 }
 
 func (tx *Tx) ballotEntries(ctx context.Context, where string, args ...any) ([]Ballot, error) {

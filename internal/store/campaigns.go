@@ -90,7 +90,7 @@ func (tx *Tx) CreateCampaign(ctx context.Context, c *pinggu.Campaign) error {
 	if err != nil {
 		return tx.uniqueOr(err, "campaign.code_taken", "Code", c.Code)
 	}
-	return tx.Audit(ctx, "campaign.create", "campaign", c.ID, nil, auditCampaign(c))
+	return tx.Audit(ctx, pinggu.ActionCampaignCreate, "campaign", c.ID, nil, auditCampaign(c))
 }
 
 // UpdateCampaign stores c's name and settings. Once published, what was
@@ -119,7 +119,7 @@ func (tx *Tx) UpdateCampaign(ctx context.Context, c *pinggu.Campaign) error {
 		c.Code, c.Name, string(settings), tx.Now, c.ID); err != nil {
 		return tx.uniqueOr(err, "campaign.code_taken", "Code", c.Code)
 	}
-	return tx.Audit(ctx, "campaign.update", "campaign", c.ID, auditCampaign(before), auditCampaign(c))
+	return tx.Audit(ctx, pinggu.ActionCampaignUpdate, "campaign", c.ID, auditCampaign(before), auditCampaign(c))
 }
 
 // frozenChanges lists the promised settings that differ.
@@ -204,7 +204,7 @@ func (tx *Tx) AdvanceCampaign(ctx context.Context, id int64, to pinggu.CampaignS
 	if _, err := tx.exec(ctx, "UPDATE campaigns SET state = $1, updated_at = $2 WHERE id = $3", string(to), tx.Now, c.ID); err != nil {
 		return nil, err
 	}
-	return c, tx.Audit(ctx, "campaign.transition", "campaign", c.ID, map[string]any{"state": from}, map[string]any{"state": to})
+	return c, tx.Audit(ctx, pinggu.ActionCampaignTransition, "campaign", c.ID, map[string]any{"state": from}, map[string]any{"state": to})
 }
 
 // CheckPublishable reports what c still lacks to be published: every

@@ -63,7 +63,7 @@ func (tx *Tx) ReplaceFrames(ctx context.Context, campaign int64, frames []Frame)
 		}
 		hashes[f.Stratum] = f.SHA256
 	}
-	return tx.Audit(ctx, "frames.freeze", "campaign", campaign, nil, hashes)
+	return tx.Audit(ctx, pinggu.ActionFramesFreeze, "campaign", campaign, nil, hashes)
 }
 
 // DrawInfo describes a stored draw.
@@ -128,7 +128,7 @@ func (tx *Tx) SaveDraw(ctx context.Context, campaign int64, kind string, rec *sa
 			}
 		}
 	}
-	return id, tx.Audit(ctx, "draw.create", "draw", id, nil, map[string]any{
+	return id, tx.Audit(ctx, pinggu.ActionDrawCreate, "draw", id, nil, map[string]any{
 		"campaign": campaign, "label": rec.Draw, "kind": kind, "seed": rec.Seed, "strata": len(rec.Strata)})
 }
 
@@ -354,6 +354,6 @@ func (tx *Tx) Replace(ctx context.Context, drawID int64, stratum, id, reason, te
 			return "", err
 		}
 	}
-	return next, tx.Audit(ctx, "draw.replace", "draw", drawID, map[string]any{"stratum": stratum, "id": id, "rank": rank},
+	return next, tx.Audit(ctx, pinggu.ActionDrawReplace, "draw", drawID, map[string]any{"stratum": stratum, "id": id, "rank": rank},
 		map[string]any{"reason": reason, "released": next, "released_rank": nextRank})
 }

@@ -137,7 +137,7 @@ func (tx *Tx) SaveFramework(ctx context.Context, f *pinggu.Framework) error {
 		}
 		return map[string]any{"code": x.Code, "name": x.Name, "version": x.Version, "items": len(x.ActiveItems())}
 	}
-	return tx.Audit(ctx, "framework.save", "framework", f.ID, summary(before), summary(f))
+	return tx.Audit(ctx, pinggu.ActionFrameworkSave, "framework", f.ID, summary(before), summary(f))
 }
 
 // EnsureBuiltinFrameworks installs the work plan's frameworks when no

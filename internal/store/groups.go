@@ -125,7 +125,7 @@ func (tx *Tx) CreateGroup(ctx context.Context, g *pinggu.Group) error {
 	if err := tx.setGroupLinks(ctx, g); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, "group.create", "group", g.ID, nil, auditGroup(g))
+	return tx.Audit(ctx, pinggu.ActionGroupCreate, "group", g.ID, nil, auditGroup(g))
 }
 
 // UpdateGroup stores g's name, leader, members and units.
@@ -146,7 +146,7 @@ func (tx *Tx) UpdateGroup(ctx context.Context, g *pinggu.Group) error {
 	if err := tx.setGroupLinks(ctx, g); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, "group.update", "group", g.ID, auditGroup(before), auditGroup(g))
+	return tx.Audit(ctx, pinggu.ActionGroupUpdate, "group", g.ID, auditGroup(before), auditGroup(g))
 }
 
 // GroupOf returns group id, refusing a group of another campaign: a

@@ -280,7 +280,7 @@ func (db *DB) upgradeSurveyKeys(ctx context.Context) error {
 			if _, err := tx.exec(ctx, "DELETE FROM settings WHERE key = $1", legacySecretKey); err != nil {
 				return err
 			}
-			if err := tx.Audit(ctx, "survey.keys_moved", "settings", 0, nil, map[string]any{"file": db.keys.path}); err != nil {
+			if err := tx.Audit(ctx, pinggu.ActionSurveyKeysMoved, "settings", 0, nil, map[string]any{"file": db.keys.path}); err != nil {
 				return err
 			}
 		}

@@ -32,7 +32,7 @@ func (tx *Tx) SetGrade(ctx context.Context, g *pinggu.Grade) error {
 	if before != nil {
 		old = map[string]any{"level": before.Level, "note": before.Note}
 	}
-	return tx.Audit(ctx, "checklist.grade", "unit", g.UnitID, old,
+	return tx.Audit(ctx, pinggu.ActionChecklistGrade, "unit", g.UnitID, old,
 		map[string]any{"campaign": g.CampaignID, "item": g.Item, "level": g.Level, "note": g.Note})
 }
 
@@ -132,7 +132,7 @@ func (tx *Tx) CreateReport(ctx context.Context, r *pinggu.Report) error {
 		VALUES ($1, $2, $3, 0, $4, $5, $6, $7)`, r.CampaignID, r.UnitID, string(r.State), string(doc), r.Justification, tx.Actor.ID, tx.Now); err != nil {
 		return tx.uniqueOr(err, "report.exists")
 	}
-	return tx.Audit(ctx, "report.create", "unit", r.UnitID, nil, map[string]any{"campaign": r.CampaignID})
+	return tx.Audit(ctx, pinggu.ActionReportCreate, "unit", r.UnitID, nil, map[string]any{"campaign": r.CampaignID})
 }
 
 // SaveReport stores the group's text of a draft or returned report. A
@@ -154,7 +154,7 @@ func (tx *Tx) SaveReport(ctx context.Context, r *pinggu.Report) error {
 		return err
 	}
 	r.State, r.Version, r.ReturnReason, r.UpdatedBy, r.UpdatedAt, r.SubmittedAt = cur.State, cur.Version, cur.ReturnReason, tx.Actor.Login, tx.Now, cur.SubmittedAt
-	return tx.Audit(ctx, "report.save", "unit", r.UnitID, nil, map[string]any{"campaign": r.CampaignID, "chars": textSize(r)})
+	return tx.Audit(ctx, pinggu.ActionReportSave, "unit", r.UnitID, nil, map[string]any{"campaign": r.CampaignID, "chars": textSize(r)})
 }
 
 func textSize(r *pinggu.Report) int {
@@ -188,7 +188,7 @@ func (tx *Tx) SubmitReport(ctx context.Context, campaign, unit int64, minimumMet
 	if err := tx.setReportState(ctx, r, pinggu.ReportSubmitted, ""); err != nil {
 		return nil, err
 	}
-	return r, tx.Audit(ctx, "report.submit", "unit", unit, nil, map[string]any{"campaign": campaign, "version": r.Version})
+	return r, tx.Audit(ctx, pinggu.ActionReportSubmit, "unit", unit, nil, map[string]any{"campaign": campaign, "version": r.Version})
 }
 
 // ReviewReport accepts a submitted report, or returns it with a reason.
@@ -210,7 +210,7 @@ func (tx *Tx) ReviewReport(ctx context.Context, campaign, unit int64, accept boo
 	if err := tx.setReportState(ctx, r, to, reason); err != nil {
 		return nil, err
 	}
-	return r, tx.Audit(ctx, "report.review", "unit", unit, nil, map[string]any{"campaign": campaign, "version": r.Version, "state": to, "reason": reason})
+	return r, tx.Audit(ctx, pinggu.ActionReportReview, "unit", unit, nil, map[string]any{"campaign": campaign, "version": r.Version, "state": to, "reason": reason})
 }
 
 // checkReason: a return needs a reason of at most 500 characters.

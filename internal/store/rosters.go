@@ -99,7 +99,7 @@ func (tx *Tx) SaveRoster(ctx context.Context, campaign, unit int64, people []pin
 			return err
 		}
 	}
-	return tx.Audit(ctx, "roster.upload", "unit", unit, nil, map[string]any{"campaign": campaign, "size": len(people), "members": members})
+	return tx.Audit(ctx, pinggu.ActionRosterUpload, "unit", unit, nil, map[string]any{"campaign": campaign, "size": len(people), "members": members})
 }
 
 // FreezeRoster assigns the ids, stores the roster's frame and its hash and
@@ -115,7 +115,7 @@ func (tx *Tx) FreezeRoster(ctx context.Context, r *pinggu.Roster, frame []byte, 
 		WHERE campaign_id = $6 AND unit_id = $7`, pinggu.RosterFrozen, hash, string(frame), r.Reason, tx.Now, r.CampaignID, r.UnitID); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, "roster.freeze", "unit", r.UnitID, nil, map[string]any{"campaign": r.CampaignID, "size": r.Size,
+	return tx.Audit(ctx, pinggu.ActionRosterFreeze, "unit", r.UnitID, nil, map[string]any{"campaign": r.CampaignID, "size": r.Size,
 		"members": r.Members, "sha256": hash, "reason": r.Reason})
 }
 
@@ -148,5 +148,5 @@ func (tx *Tx) PurgeRosters(ctx context.Context, campaign int64) (int, error) {
 	if _, err := tx.exec(ctx, "UPDATE rosters SET state = $1 WHERE campaign_id = $2", pinggu.RosterPurged, campaign); err != nil {
 		return 0, err
 	}
-	return int(n), tx.Audit(ctx, "roster.purge", "campaign", campaign, nil, map[string]any{"people": n})
+	return int(n), tx.Audit(ctx, pinggu.ActionRosterPurge, "campaign", campaign, nil, map[string]any{"people": n})
 }

@@ -71,7 +71,7 @@ func (tx *Tx) CommitSeed(ctx context.Context, campaign int64, label, party, comm
 	if err != nil {
 		return tx.uniqueOr(err, "seed.party_taken", "Party", party)
 	}
-	return tx.Audit(ctx, "seed.commit", "campaign", campaign, nil, map[string]any{"label": label, "party": party, "commitment": commitment})
+	return tx.Audit(ctx, pinggu.ActionSeedCommit, "campaign", campaign, nil, map[string]any{"label": label, "party": party, "commitment": commitment})
 }
 
 // RevealSeed records a party's share and salt, which must match its
@@ -100,5 +100,5 @@ func (tx *Tx) RevealSeed(ctx context.Context, campaign int64, label, party, shar
 		share, salt, tx.Now, campaign, label, party); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, "seed.reveal", "campaign", campaign, nil, map[string]any{"label": label, "party": party, "share": share, "salt": salt})
+	return tx.Audit(ctx, pinggu.ActionSeedReveal, "campaign", campaign, nil, map[string]any{"label": label, "party": party, "share": share, "salt": salt})
 }

@@ -89,7 +89,7 @@ func (tx *Tx) IssueCodes(ctx context.Context, campaign, unit int64, category, ba
 			return err
 		}
 	}
-	return tx.Audit(ctx, "codes.issue", "unit", unit, nil, map[string]any{"campaign": campaign, "batch": batch, "n": len(hashes), "category": category})
+	return tx.Audit(ctx, pinggu.ActionCodesIssue, "unit", unit, nil, map[string]any{"campaign": campaign, "batch": batch, "n": len(hashes), "category": category})
 }
 
 // Code returns what the code with hash is bound to.
@@ -502,5 +502,5 @@ func (tx *Tx) VoidBatch(ctx context.Context, campaign, unit int64, batch string)
 		return 0, err
 	}
 	n, _ := res.RowsAffected()
-	return int(n), tx.Audit(ctx, "codes.void", "unit", unit, nil, map[string]any{"campaign": campaign, "batch": batch, "n": n})
+	return int(n), tx.Audit(ctx, pinggu.ActionCodesVoid, "unit", unit, nil, map[string]any{"campaign": campaign, "batch": batch, "n": n})
 }

@@ -44,7 +44,7 @@ func (tx *Tx) CreateToken(ctx context.Context, userID int64, name, hash string, 
 	if err != nil {
 		return nil, pinggu.Internal(err)
 	}
-	return t, tx.Audit(ctx, "token.create", "user", userID, nil, map[string]any{"token_id": t.ID, "name": name, "expires_at": t.ExpiresAt})
+	return t, tx.Audit(ctx, pinggu.ActionTokenCreate, "user", userID, nil, map[string]any{"token_id": t.ID, "name": name, "expires_at": t.ExpiresAt})
 }
 
 // Tokens lists a user's tokens, newest first.
@@ -115,5 +115,5 @@ func (tx *Tx) RevokeToken(ctx context.Context, userID, id int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	return tx.Audit(ctx, "token.revoke", "user", userID, nil, map[string]any{"token_id": id})
+	return tx.Audit(ctx, pinggu.ActionTokenRevoke, "user", userID, nil, map[string]any{"token_id": id})
 }

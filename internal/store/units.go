@@ -181,7 +181,7 @@ func (tx *Tx) CreateUnit(ctx context.Context, u *pinggu.Unit) error {
 	if err != nil {
 		return tx.uniqueOr(err, "unit.code_taken", "Code", u.Code)
 	}
-	return tx.Audit(ctx, "unit.create", "unit", u.ID, nil, auditUnit(u))
+	return tx.Audit(ctx, pinggu.ActionUnitCreate, "unit", u.ID, nil, auditUnit(u))
 }
 
 // UpdateUnit stores every field of u over the row with u.ID and audits the
@@ -202,7 +202,7 @@ func (tx *Tx) UpdateUnit(ctx context.Context, u *pinggu.Unit) error {
 	if err != nil {
 		return tx.uniqueOr(err, "unit.code_taken", "Code", u.Code)
 	}
-	return tx.Audit(ctx, "unit.update", "unit", u.ID, auditUnit(before), auditUnit(u))
+	return tx.Audit(ctx, pinggu.ActionUnitUpdate, "unit", u.ID, auditUnit(before), auditUnit(u))
 }
 
 func sameUnit(a, b *pinggu.Unit) bool {

@@ -161,7 +161,7 @@ func (tx *Tx) CreateUser(ctx context.Context, u *pinggu.User) error {
 	if err := tx.setScope(ctx, u.ID, u.Role, u.Scope); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, "user.create", "user", u.ID, nil, auditUser(u))
+	return tx.Audit(ctx, pinggu.ActionUserCreate, "user", u.ID, nil, auditUser(u))
 }
 
 // UpdateUser stores name, role, disabled and scope. Disabling an account, or
@@ -186,7 +186,7 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *pinggu.User) error {
 		return err
 	}
 	u.SessionVersion = version
-	return tx.Audit(ctx, "user.update", "user", u.ID, auditUser(before), auditUser(u))
+	return tx.Audit(ctx, pinggu.ActionUserUpdate, "user", u.ID, auditUser(before), auditUser(u))
 }
 
 // SetPasswordHash replaces the password and ends every session of the
@@ -196,7 +196,7 @@ func (tx *Tx) SetPasswordHash(ctx context.Context, id int64, hash string) error 
 		failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3`, hash, tx.Now, id); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, "user.password", "user", id, nil, nil)
+	return tx.Audit(ctx, pinggu.ActionUserPassword, "user", id, nil, nil)
 }
 
 // RecordLogin stores the outcome of a password check: a success clears the

@@ -62,7 +62,7 @@ func (tx *Tx) VoidDraw(ctx context.Context, id int64, reason string) error {
 	if _, err := tx.exec(ctx, `UPDATE draws SET voided_at = $1, voided_by = $2, void_reason = $3 WHERE id = $4`, tx.Now, tx.Actor.Login, reason, id); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, "draw.void", "draw", id, nil, map[string]any{"campaign": d.Campaign, "label": d.Label, "kind": d.Kind, "reason": reason})
+	return tx.Audit(ctx, pinggu.ActionDrawVoid, "draw", id, nil, map[string]any{"campaign": d.Campaign, "label": d.Label, "kind": d.Kind, "reason": reason})
 }
 
 // drawCodes counts the codes issued (in any state) to the units a

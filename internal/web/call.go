@@ -90,7 +90,7 @@ func (s *Server) renderCall(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 				return err
 			}
 		}
-		return tx.Audit(r.Context(), "personal.view", "unit", unit.ID, nil, map[string]any{"draw": info.Label, "people": len(v.Entries)})
+		return tx.Audit(r.Context(), pinggu.ActionPersonalView, "unit", unit.ID, nil, map[string]any{"draw": info.Label, "people": len(v.Entries)})
 	})
 	if err != nil {
 		return err

@@ -351,7 +351,7 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, c *reqCtx, c
 		unit = a.Unit.Code
 	}
 	err = s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
-		return tx.Audit(r.Context(), "report.download", "campaign", cp.ID, nil, map[string]any{"format": format, "unit": unit})
+		return tx.Audit(r.Context(), pinggu.ActionReportDownload, "campaign", cp.ID, nil, map[string]any{"format": format, "unit": unit})
 	})
 	if err != nil {
 		return err

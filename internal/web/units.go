@@ -156,7 +156,7 @@ func (s *Server) unitExport(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 		return err
 	}
 	err = s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
-		return tx.Audit(r.Context(), "registry.export", "registry", "", nil, map[string]any{"format": format, "units": len(seen)})
+		return tx.Audit(r.Context(), pinggu.ActionRegistryExport, "registry", "", nil, map[string]any{"format": format, "units": len(seen)})
 	})
 	if err != nil {
 		return err
