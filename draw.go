@@ -20,3 +20,7 @@ func DrawKindName(kind string) string {
 	}
 	return kind
 }
+
+// NonResponseReasons are the protocol's reasons (SAMPLING.md S3a) for
+// which a drawn person may be replaced by the next in ticket order.
+var NonResponseReasons = []string{"no_answer_3_attempts", "refused", "ineligible_left", "ineligible_duplicate", "ineligible_deceased", "other"}

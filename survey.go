@@ -104,3 +104,11 @@ type Response struct {
 	Overall    int            `json:"overall"`
 	Comment    string         `json:"comment,omitempty"`
 }
+
+// Outcomes of keying a paper ballot (纸质测评表录入).
+const (
+	BallotFirst    = "first"    // the first keying: waiting for a second clerk
+	BallotMatched  = "matched"  // two clerks agree: counted
+	BallotMismatch = "mismatch" // two clerks disagree: for a third person
+	BallotSpent    = "spent"    // the code was already used, online or on paper
+)

@@ -23,14 +23,6 @@ func sameBallot(a, b *Ballot) bool {
 	return maps.Equal(a.Answers, b.Answers) && a.Overall == b.Overall && a.Comment == b.Comment
 }
 
-// Outcomes of keying a ballot.
-const (
-	BallotFirst    = "first"    // the first keying: waiting for a second clerk
-	BallotMatched  = "matched"  // two clerks agree: counted
-	BallotMismatch = "mismatch" // two clerks disagree: for a third person
-	BallotSpent    = "spent"    // the code was already used, online or on paper
-)
-
 // KeyBallot records a clerk's keying of the paper ballot with code hash.
 // The second keying by another clerk either matches — the code is spent
 // and the response stored, in this transaction, and the entries deleted —
@@ -42,7 +34,7 @@ func (tx *Tx) KeyBallot(ctx context.Context, b *Ballot, day string) (string, err
 	}
 	switch code.State {
 	case pinggu.CodeSpent:
-		return BallotSpent, nil
+		return pinggu.BallotSpent, nil
 	case pinggu.CodeVoided:
 		return "", pinggu.Errorf(pinggu.EConflict, "survey.code_voided")
 	}
@@ -68,9 +60,9 @@ func (tx *Tx) KeyBallot(ctx context.Context, b *Ballot, day string) (string, err
 		return "", err
 	}
 	if len(entries) == 1 {
-		return BallotMismatch, nil
+		return pinggu.BallotMismatch, nil
 	}
-	return BallotFirst, nil
+	return pinggu.BallotFirst, nil
 }
 
 // countBallot spends the code, stores the response and deletes the
@@ -84,12 +76,12 @@ func (tx *Tx) countBallot(ctx context.Context, b *Ballot, code *CodeInfo, day st
 	case err != nil:
 		return "", err
 	case state == pinggu.CodeSpent:
-		return BallotSpent, nil
+		return pinggu.BallotSpent, nil
 	case state != pinggu.CodeIssued:
 		return "", pinggu.Errorf(pinggu.EConflict, "survey.code_voided")
 	}
 	_, err = tx.exec(ctx, "DELETE FROM ballot_entries WHERE code_hash = $1", b.CodeHash)
-	return BallotMatched, err
+	return pinggu.BallotMatched, err
 }
 
 // stillOpen keeps the keyings of ballots whose code is still unspent: one
@@ -149,7 +141,7 @@ func (tx *Tx) Reconcile(ctx context.Context, b *Ballot, day string) error {
 	if err != nil {
 		return err
 	}
-	if outcome == BallotSpent {
+	if outcome == pinggu.BallotSpent {
 		return pinggu.Errorf(pinggu.EConflict, "ballot.spent")
 	}
 	return tx.Audit(ctx, pinggu.ActionBallotReconcile, "unit", code.Unit, nil, map[string]any{"campaign": code.Campaign})

@@ -296,10 +296,6 @@ func (tx *Tx) UnitStrata(ctx context.Context, campaign int64) (map[string]string
 	return of, strata, rows.Err()
 }
 
-// NonResponseReasons are the protocol's reasons (SAMPLING.md S3a) for
-// which a drawn person may be replaced.
-var NonResponseReasons = []string{"no_answer_3_attempts", "refused", "ineligible_left", "ineligible_duplicate", "ineligible_deceased", "other"}
-
 // Replace marks the drawn element id of a stratum as a non-response with
 // reason (for "other", a text is required and kept) and releases the next
 // queued element in ticket order, which it returns ("" when the queue is
@@ -307,7 +303,7 @@ var NonResponseReasons = []string{"no_answer_3_attempts", "refused", "ineligible
 // ever skipped or deleted.
 func (tx *Tx) Replace(ctx context.Context, drawID int64, stratum, id, reason, text string) (string, error) {
 	known := false
-	for _, r := range NonResponseReasons {
+	for _, r := range pinggu.NonResponseReasons {
 		known = known || r == reason
 	}
 	if !known {

@@ -58,7 +58,7 @@ func KeyPaper(ctx context.Context, db *store.DB, clerk *pinggu.User, b *Ballot, 
 	if err != nil {
 		return "", nil, err
 	}
-	if outcome == store.BallotMatched {
+	if outcome == pinggu.BallotMatched {
 		db.Mix(ctx, paperKind(b.Campaign.ID, b.Unit.ID, b.Code.Category))
 	}
 	return outcome, nil, nil

@@ -126,7 +126,7 @@ func (s *Server) ballotKey(w http.ResponseWriter, r *http.Request, c *reqCtx) er
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "ballots", keyingView{Page: v.Page, Campaign: cp, Ok: outcome != store.BallotMismatch,
+	return s.render(w, http.StatusOK, "ballots", keyingView{Page: v.Page, Campaign: cp, Ok: outcome != pinggu.BallotMismatch,
 		Message: c.L.T("ballot." + outcome)})
 }
 

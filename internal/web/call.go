@@ -55,7 +55,7 @@ func (s *Server) renderCall(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 	}
 	unit := c.Unit.Unit
 	id := draw.ElementID(unit)
-	v := callView{Page: s.page(w, r, c), Campaign: cp, Info: info, Unit: unit, Reasons: store.NonResponseReasons, Error: msg,
+	v := callView{Page: s.page(w, r, c), Campaign: cp, Info: info, Unit: unit, Reasons: pinggu.NonResponseReasons, Error: msg,
 		CanChange: cp.State.Collecting()}
 	err = s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
 		rs, err := tx.Roster(r.Context(), cp.ID, unit.ID, true)
