@@ -40,7 +40,7 @@ func OpenPaper(ctx context.Context, db *store.DB, clerk *pinggu.User, c *pinggu.
 // KeyPaper records one clerk's keying of the ballot opened with code: the
 // form's answers read by get. Problems (a missing answer) store nothing. A
 // keying that matches the first spends the code and counts the response.
-// The outcome is one of store.Ballot*.
+// The outcome is one of pinggu.Ballot*.
 func KeyPaper(ctx context.Context, db *store.DB, clerk *pinggu.User, b *Ballot, code string, get func(string) string, now time.Time) (string, []pinggu.Problem, error) {
 	answers, overall, comment, problems := b.Form.Read(get)
 	if len(problems) > 0 {
