@@ -39,64 +39,15 @@ func ExportResponses(ctx context.Context, db *store.DB, c *pinggu.Campaign, w io
 func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, open func(header []string) (tabular.RowWriter, error)) (ExportStats, error) {
 	var st ExportStats
 	err := db.View(ctx, func(tx *store.Tx) error {
-		units, err := tx.Units(ctx)
+		items, err := exportItems(ctx, tx, c)
 		if err != nil {
 			return err
 		}
-		// The item columns: each framework's active items, in order.
-		var items []pinggu.Item
-		seen := map[string]bool{}
-		for _, k := range pinggu.EvaluatedKinds {
-			id := c.Settings.Frameworks[k]
-			if id == 0 {
-				continue
-			}
-			f, err := tx.CampaignFramework(ctx, c, id)
-			if err != nil {
-				return err
-			}
-			for _, it := range f.ActiveItems() {
-				if !seen[it.Code] {
-					seen[it.Code] = true
-					items = append(items, it)
-				}
-			}
-		}
-		tallies, err := tx.Tallies(ctx, c.ID)
+		cells, hiddenUnits, err := exportUnits(ctx, tx, c)
 		if err != nil {
 			return err
 		}
-		perUnit := map[int64]int{}
-		perCat := map[int64]map[string]int{}
-		for _, t := range tallies {
-			if t.Question != pinggu.OverallCode {
-				continue
-			}
-			perUnit[t.Unit] += t.N
-			if perCat[t.Unit] == nil {
-				perCat[t.Unit] = map[string]int{}
-			}
-			perCat[t.Unit][t.Category] += t.N
-		}
-		// The units whose results S5 hides — small ones, and the siblings
-		// that would give them away beside their county's figures — are
-		// left out of the export too: their rows would undo it.
-		in, err := results.Load(ctx, tx, c)
-		if err != nil {
-			return err
-		}
-		hidden := map[int64]bool{}
-		for _, a := range results.Compute(in).Areas {
-			for _, o := range a.Objects {
-				hidden[o.Unit.ID] = o.Overall.Hidden
-			}
-		}
-		for id, n := range perUnit {
-			if n < analysis.MinRespondents || hidden[id] {
-				hidden[id] = true
-				st.HiddenUnits++
-			}
-		}
+		st.HiddenUnits = hiddenUnits
 		header := []string{"单位编码", "单位名称", "单位类型", "受访者类别", "渠道"}
 		for _, it := range items {
 			header = append(header, it.Code+" "+ItemLabel(it))
@@ -123,30 +74,6 @@ func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, op
 			column[it.Code] = i
 		}
 		channels := map[string]string{"online": "网上", "paper": "纸质"}
-		type unitCells struct {
-			ok               bool
-			code, name, kind string
-			categoryShown    map[string]bool
-		}
-		// Every unit's cells are made before the writer starts, which then
-		// only reads them.
-		cells := map[int64]*unitCells{}
-		for _, u := range units {
-			uc := &unitCells{ok: perUnit[u.ID] > 0 && !hidden[u.ID], code: u.ElementID(), name: u.Name, kind: u.Kind.Chinese(), categoryShown: map[string]bool{}}
-			// S5 over the unit's categories: a small one is blanked, and so
-			// are siblings that would give it away, taken in a fixed order
-			// (the roster's categories, then any other by name) so that two
-			// exports blank the same ones.
-			var cats []string
-			var ns []int
-			for _, cat := range categoryOrder(perCat[u.ID]) {
-				cats, ns = append(cats, cat), append(ns, perCat[u.ID][cat])
-			}
-			for i, hide := range analysis.Suppress(ns) {
-				uc.categoryShown[cats[i]] = !hide
-			}
-			cells[u.ID] = uc
-		}
 		// The database is read here, in the transaction, and the rows are
 		// formatted and written by another goroutine, in batches: on two
 		// cores the export takes about as long as reading alone.
@@ -226,6 +153,101 @@ func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, op
 		return nil
 	})
 	return st, err
+}
+
+// exportItems are the export's item columns: each framework's active
+// items, in order.
+func exportItems(ctx context.Context, tx *store.Tx, c *pinggu.Campaign) ([]pinggu.Item, error) {
+	var items []pinggu.Item
+	seen := map[string]bool{}
+	for _, k := range pinggu.EvaluatedKinds {
+		id := c.Settings.Frameworks[k]
+		if id == 0 {
+			continue
+		}
+		f, err := tx.CampaignFramework(ctx, c, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range f.ActiveItems() {
+			if !seen[it.Code] {
+				seen[it.Code] = true
+				items = append(items, it)
+			}
+		}
+	}
+	return items, nil
+}
+
+// unitCells is what the export writes of a unit, decided before the
+// writer starts, which then only reads it.
+type unitCells struct {
+	ok               bool // its rows are exported
+	code, name, kind string
+	categoryShown    map[string]bool
+}
+
+// exportUnits decides for every unit whether its rows are exported and
+// which of its categories are shown, and counts the units left out. The
+// units whose results S5 hides — small ones, and the siblings that would
+// give them away beside the figures published with them — are left out of
+// the export too: their rows would undo it.
+func exportUnits(ctx context.Context, tx *store.Tx, c *pinggu.Campaign) (map[int64]*unitCells, int, error) {
+	units, err := tx.Units(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	tallies, err := tx.Tallies(ctx, c.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	perUnit := map[int64]int{}
+	perCat := map[int64]map[string]int{}
+	for _, t := range tallies {
+		if t.Question != pinggu.OverallCode {
+			continue
+		}
+		perUnit[t.Unit] += t.N
+		if perCat[t.Unit] == nil {
+			perCat[t.Unit] = map[string]int{}
+		}
+		perCat[t.Unit][t.Category] += t.N
+	}
+	in, err := results.Load(ctx, tx, c)
+	if err != nil {
+		return nil, 0, err
+	}
+	hidden := map[int64]bool{}
+	for _, a := range results.Compute(in).Areas {
+		for _, o := range a.Objects {
+			hidden[o.Unit.ID] = o.Overall.Hidden
+		}
+	}
+	left := 0
+	for id, n := range perUnit {
+		if n < analysis.MinRespondents || hidden[id] {
+			hidden[id] = true
+			left++
+		}
+	}
+	cells := map[int64]*unitCells{}
+	for _, u := range units {
+		uc := &unitCells{ok: perUnit[u.ID] > 0 && !hidden[u.ID], code: u.ElementID(), name: u.Name, kind: u.Kind.Chinese(), categoryShown: map[string]bool{}}
+		// S5 over the unit's categories: a small one is blanked, and so
+		// are siblings that would give it away, taken in a fixed order
+		// (the roster's categories, then any other by name) so that two
+		// exports blank the same ones.
+		var cats []string
+		var ns []int
+		for _, cat := range categoryOrder(perCat[u.ID]) {
+			cats, ns = append(cats, cat), append(ns, perCat[u.ID][cat])
+		}
+		for i, hide := range analysis.Suppress(ns) {
+			uc.categoryShown[cats[i]] = !hide
+		}
+		cells[u.ID] = uc
+	}
+	return cells, left, nil
 }
 
 // categoryOrder lists the categories of counts in pinggu.RosterCategories
