@@ -65,19 +65,19 @@ func synthCity(ctx context.Context, db *store.DB, counties, municipal, n int) (*
 	if _, err := registry.Import(ctx, db, actor, "synthetic.csv", []byte(b.String())); err != nil {
 		return nil, err
 	}
-	c := &pinggu.Campaign{Code: "bench", Name: "合成评估", Settings: pinggu.DefaultSettings()}
+	var c *pinggu.Campaign
 	var units []pinggu.Unit
 	var forms map[pinggu.UnitKind]pinggu.Form
 	err := db.Update(ctx, actor, func(tx *store.Tx) error {
-		if err := tx.UseBuiltinFrameworks(ctx, &c.Settings); err != nil {
-			return err
-		}
-		c.Settings.Deadlines = map[pinggu.Stage]pinggu.Date{pinggu.StageSelfReport: "2026-12-05", pinggu.StageUnitDraw: "2026-12-08",
-			pinggu.StageRosters: "2026-12-12", pinggu.StageFieldwork: "2026-12-25", pinggu.StageReports: "2026-12-31"}
-		if err := tx.CreateCampaign(ctx, c); err != nil {
-			return err
-		}
 		var err error
+		c, err = tx.NewCampaign(ctx, "bench", "合成评估", func(c *pinggu.Campaign) error {
+			c.Settings.Deadlines = map[pinggu.Stage]pinggu.Date{pinggu.StageSelfReport: "2026-12-05", pinggu.StageUnitDraw: "2026-12-08",
+				pinggu.StageRosters: "2026-12-12", pinggu.StageFieldwork: "2026-12-25", pinggu.StageReports: "2026-12-31"}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		if c, err = tx.AdvanceCampaign(ctx, c.ID, pinggu.StatePublished); err != nil {
 			return err
 		}

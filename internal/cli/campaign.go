@@ -127,15 +127,10 @@ func runCampaign(e *env, args []string) error {
 		}
 		writeTable(e.stdout, "", rows)
 	case "create":
-		c := &pinggu.Campaign{Code: *code, Name: *name, Settings: pinggu.DefaultSettings()}
-		err := db.Update(ctx, e.actor(), func(tx *store.Tx) error {
-			if err := tx.UseBuiltinFrameworks(ctx, &c.Settings); err != nil {
-				return err
-			}
-			if err := apply(c); err != nil {
-				return err
-			}
-			return tx.CreateCampaign(ctx, c)
+		var c *pinggu.Campaign
+		err := db.Update(ctx, e.actor(), func(tx *store.Tx) (err error) {
+			c, err = tx.NewCampaign(ctx, *code, *name, apply)
+			return err
 		})
 		if err != nil {
 			return err

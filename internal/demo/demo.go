@@ -189,16 +189,15 @@ var groups = []struct {
 // covering every county and municipal unit. Deadlines are set around now,
 // so that the board shows a stage overdue, one due soon and later ones.
 func campaign(ctx context.Context, tx *store.Tx, now time.Time) error {
-	c := &pinggu.Campaign{Code: "2026", Name: "2026年“不忘初心、牢记使命”主题教育第三方评估", Settings: pinggu.DefaultSettings()}
-	if err := tx.UseBuiltinFrameworks(ctx, &c.Settings); err != nil {
-		return err
-	}
 	day := func(n int) pinggu.Date { return pinggu.Date(now.AddDate(0, 0, n).Format("2006-01-02")) }
-	c.Settings.Deadlines = map[pinggu.Stage]pinggu.Date{
-		pinggu.StageSelfReport: day(-2), pinggu.StageUnitDraw: day(2), pinggu.StageRosters: day(7),
-		pinggu.StageFieldwork: day(21), pinggu.StageReports: day(35),
-	}
-	if err := tx.CreateCampaign(ctx, c); err != nil {
+	c, err := tx.NewCampaign(ctx, "2026", "2026年“不忘初心、牢记使命”主题教育第三方评估", func(c *pinggu.Campaign) error {
+		c.Settings.Deadlines = map[pinggu.Stage]pinggu.Date{
+			pinggu.StageSelfReport: day(-2), pinggu.StageUnitDraw: day(2), pinggu.StageRosters: day(7),
+			pinggu.StageFieldwork: day(21), pinggu.StageReports: day(35),
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	for _, g := range groups {
@@ -229,6 +228,6 @@ func campaign(ctx context.Context, tx *store.Tx, now time.Time) error {
 			return err
 		}
 	}
-	_, err := tx.AdvanceCampaign(ctx, c.ID, pinggu.StatePublished)
+	_, err = tx.AdvanceCampaign(ctx, c.ID, pinggu.StatePublished)
 	return err
 }

@@ -77,6 +77,23 @@ func (tx *Tx) validateCampaign(ctx context.Context, c *pinggu.Campaign, complete
 	return nil
 }
 
+// NewCampaign creates a draft campaign the one way every caller does — the
+// web form, the API, the CLI, the demo and the benchmarks: the plan's
+// default settings with the built-in frameworks, then adjust (when set)
+// changes what its caller brings (posted settings, flags, deadlines).
+func (tx *Tx) NewCampaign(ctx context.Context, code, name string, adjust func(*pinggu.Campaign) error) (*pinggu.Campaign, error) {
+	c := &pinggu.Campaign{Code: code, Name: name, Settings: pinggu.DefaultSettings()}
+	if err := tx.UseBuiltinFrameworks(ctx, &c.Settings); err != nil {
+		return c, err
+	}
+	if adjust != nil {
+		if err := adjust(c); err != nil {
+			return c, err
+		}
+	}
+	return c, tx.CreateCampaign(ctx, c)
+}
+
 // CreateCampaign stores a new draft campaign.
 func (tx *Tx) CreateCampaign(ctx context.Context, c *pinggu.Campaign) error {
 	c.State = pinggu.StateDraft

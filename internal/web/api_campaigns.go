@@ -61,17 +61,17 @@ func (s *Server) apiCampaignCreate(w http.ResponseWriter, r *http.Request, c *re
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	cp := &pinggu.Campaign{Code: in.Code, Name: in.Name, Settings: pinggu.DefaultSettings()}
-	err := s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
-		if err := tx.UseBuiltinFrameworks(r.Context(), &cp.Settings); err != nil {
-			return err
-		}
-		if in.Settings != nil {
-			if err := json.Unmarshal(*in.Settings, &cp.Settings); err != nil {
-				return pinggu.Errorf(pinggu.EInvalid, "api.bad_json", "Detail", err.Error())
+	var cp *pinggu.Campaign
+	err := s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) (err error) {
+		cp, err = tx.NewCampaign(r.Context(), in.Code, in.Name, func(cp *pinggu.Campaign) error {
+			if in.Settings != nil {
+				if err := json.Unmarshal(*in.Settings, &cp.Settings); err != nil {
+					return pinggu.Errorf(pinggu.EInvalid, "api.bad_json", "Detail", err.Error())
+				}
 			}
-		}
-		return tx.CreateCampaign(r.Context(), cp)
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return err

@@ -68,13 +68,10 @@ func (s *Server) campaignNewPage(w http.ResponseWriter, r *http.Request, c *reqC
 // campaignCreate makes a draft with the plan's defaults and the built-in
 // frameworks, then opens its settings.
 func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp := &pinggu.Campaign{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
-		Settings: pinggu.DefaultSettings()}
-	err := s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
-		if err := tx.UseBuiltinFrameworks(r.Context(), &cp.Settings); err != nil {
-			return err
-		}
-		return tx.CreateCampaign(r.Context(), cp)
+	var cp *pinggu.Campaign
+	err := s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) (err error) {
+		cp, err = tx.NewCampaign(r.Context(), strings.TrimSpace(r.PostFormValue("code")), strings.TrimSpace(r.PostFormValue("name")), nil)
+		return err
 	})
 	if e := pinggu.AsError(err); err != nil && (e.Code == pinggu.EInvalid || e.Code == pinggu.EConflict) {
 		v := campaignNewView{Page: s.page(w, r, c), Code: cp.Code, Name: cp.Name, Errors: fieldErrors(c, e)}
