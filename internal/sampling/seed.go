@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+
+	"pinggu"
 )
 
 // Party is one party of a commit–reveal seed.
@@ -42,4 +44,61 @@ func isHexSeed(s string) bool {
 		}
 	}
 	return true
+}
+
+// The commit–reveal protocol's rules (SAMPLING.md), apart from where the
+// parties are kept.
+
+// CheckCommitment checks a party's name and commitment (64 hex digits),
+// as it registers, and returns them normalised.
+func CheckCommitment(party, commitment string) (string, string, error) {
+	party, commitment = strings.TrimSpace(party), strings.ToLower(strings.TrimSpace(commitment))
+	var ps []pinggu.Problem
+	if party == "" {
+		ps = append(ps, pinggu.NewProblem(0, "party", "field.required"))
+	}
+	if !isHexSeed(commitment) {
+		ps = append(ps, pinggu.NewProblem(0, "commitment", "seed.commitment_format"))
+	}
+	if len(ps) > 0 {
+		return party, commitment, pinggu.Invalid("seed.invalid", ps)
+	}
+	return party, commitment, nil
+}
+
+// CanJoin reports whether a party may still register beside parties: not
+// once any of them has revealed.
+func CanJoin(parties []Party) error {
+	for _, p := range parties {
+		if p.Share != "" {
+			return pinggu.Errorf(pinggu.EConflict, "seed.reveal_started")
+		}
+	}
+	return nil
+}
+
+// CheckRevealFields checks a revealed share and salt as fields, before
+// anything is looked up.
+func CheckRevealFields(share, salt string) error {
+	for _, f := range []struct{ name, v string }{{"share", share}, {"salt", salt}} {
+		if err := CheckField(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckReveal checks a party's share and salt against its commitment: each
+// a well-formed field, revealed once, and hashing to what it committed.
+func CheckReveal(p Party, share, salt string) error {
+	if err := CheckRevealFields(share, salt); err != nil {
+		return err
+	}
+	if p.Share != "" {
+		return pinggu.Errorf(pinggu.EConflict, "seed.revealed_twice", "Party", p.Party)
+	}
+	if Commitment(share, salt) != p.Commitment {
+		return pinggu.Invalid("seed.invalid", []pinggu.Problem{pinggu.NewProblem(0, "share", "seed.reveal_mismatch", "Party", p.Party)})
+	}
+	return nil
 }
