@@ -261,6 +261,7 @@ func (tx *Tx) moveResponses(ctx context.Context, campaign, unit int64, all bool)
 			shuffle(ids)
 			ids = ids[:k]
 		}
+		taken := 0
 		for _, id := range ids {
 			w := kind
 			err := tx.queryRow(ctx, "DELETE FROM response_inbox WHERE id = $1 RETURNING "+waitingColumns, id).Scan(w.fields()...)
@@ -279,10 +280,21 @@ func (tx *Tx) moveResponses(ctx context.Context, campaign, unit int64, all bool)
 				return 0, pinggu.Internal(err)
 			}
 			moved = append(moved, responseRow{randomID(), w.campaign, w.unit, w.category, w.channel, Day(tx.Now), sr.Answers, sr.Overall, sr.Comment})
+			taken++
+		}
+		// Another instance's move, on PostgreSQL, may have taken some of
+		// the ones chosen between the choice and the deletes: fewer than k
+		// must not move together. The whole move rolls back and waits for
+		// a later look.
+		if !all && taken < k {
+			return 0, errMoveRaced
 		}
 	}
 	return len(moved), tx.storeMoved(ctx, moved)
 }
+
+// errMoveRaced: a concurrent move took responses this one had chosen.
+var errMoveRaced = errors.New("a concurrent move took some of the chosen responses")
 
 // storeMoved writes moved responses in the order of their random ids and
 // counts them into the tallies — with the batch, never with one spend.
@@ -368,6 +380,9 @@ func (db *DB) Mix(ctx context.Context, kind Kind) {
 		moved, err = tx.moveResponses(ctx, kind.Campaign, kind.Unit, false)
 		return err
 	})
+	if errors.Is(err, errMoveRaced) {
+		return // rolled back whole; a later look moves them
+	}
 	if err != nil {
 		db.log.Warn("mix responses", "err", err)
 		return
