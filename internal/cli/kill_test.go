@@ -111,9 +111,19 @@ func killUnderLoad(t *testing.T, dsn string) {
 			}
 			base := "http://" + addr
 			waitUp(t, base)
+			stored := func() int {
+				var n int
+				db.View(ctx, func(tx *store.Tx) (err error) { n, err = tx.CountResponses(ctx, cp.ID, unit.ID); return })
+				return n
+			}
+			before := stored()
 			done := make(chan benchResult)
-			go func() { done <- benchFlows(ctx, base, codes[round*per:(round+1)*per], answers, 32, 10*time.Second) }()
-			time.Sleep(700 * time.Millisecond)
+			go func() { done <- benchFlows(ctx, base, codes[round*per:(round+1)*per], answers, 32, 30*time.Second) }()
+			// Kill once the load is well under way (however slow the
+			// machine, or the race detector, makes it).
+			for start := time.Now(); stored()-before < 50 && time.Since(start) < 20*time.Second; {
+				time.Sleep(20 * time.Millisecond)
+			}
 			cmd.Process.Signal(syscall.SIGKILL)
 			cmd.Wait()
 			res := <-done
