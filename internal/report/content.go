@@ -328,7 +328,7 @@ func itemsTable(scale pinggu.Scale, p, city *results.Part) Table {
 	}
 	t.Note = "注：“" + unknownLabel(scale) + "”不计入好评率分母。方面小计合并其各要点的作答，置信区间按每位受访者计一次（保守估计）。"
 	if countsHidden {
-		t.Note += "本类评估对象中有样本过少而不予显示的单位，为免其作答被推算，各等次人数以“*”代替。"
+		t.Note += "本类评估对象中有样本过少而不予显示的单位，为免其作答被推算，各等次人数以“*”代替，方面小计不列置信区间。"
 	}
 	if coarse {
 		t.Note += "同理，本类指标的好评率取整数百分比、平均分取整数，不列置信区间。"

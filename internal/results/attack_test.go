@@ -51,6 +51,7 @@ type attackFig struct {
 	pop     int
 	want    [3]string
 	coarse  bool
+	noCI    bool // the figure publishes no interval
 }
 
 // attackLimit bounds the leaves one search may visit; a search that hits
@@ -64,12 +65,24 @@ func tallyOf(o *results.Object, q string) analysis.Tally {
 		return o.Overall.Tally
 	case o.Items[q] != nil:
 		return o.Items[q].Tally
+	case o.Dimensions[q] != nil:
+		return o.Dimensions[q].Tally
 	}
 	return analysis.Tally{}
 }
 
+// respondentsOf is how many respondents gave an object's answers to q:
+// one answer each, but a dimension's respondents answer several items
+// (the attacker is granted the count).
+func respondentsOf(o *results.Object, q string) int {
+	if d := o.Dimensions[q]; d != nil {
+		return d.Rate.Respondents
+	}
+	return tallyOf(o, q).Answered()
+}
+
 func newFig(in *results.Input, objects []*results.Object, q string, st *results.Stat, scores []int) *attackFig {
-	x := &attackFig{objects: objects, at: map[*results.Object]int{}, want: st.Published(), coarse: st.Coarse}
+	x := &attackFig{objects: objects, at: map[*results.Object]int{}, want: st.Published(), coarse: st.Coarse, noCI: st.IntervalHidden}
 	index := map[string]int{}
 	for i, o := range objects {
 		x.at[o] = i
@@ -84,21 +97,37 @@ func newFig(in *results.Input, objects []*results.Object, q string, st *results.
 			x.strata = append(x.strata, analysis.Stratum1{Pop: info.Pop, Certainty: info.Certainty})
 		}
 		t := tallyOf(o, q)
-		n := t.Answered()
+		n := respondentsOf(o, q)
 		N := o.Pop
 		if N == 0 {
 			N = max(o.Sample, n)
 		}
 		N = max(N, n)
 		x.pop += N
+		// The figures rest on each object's respondents n, its answers A
+		// and their favorable count or score sum; a dimension's interval
+		// would rest on more, and is not published beside hidden objects.
 		var f, s analysis.Moments
+		var a, fav, score int64
 		for l, c := range t.Levels {
-			y := int64(0)
+			a += int64(c)
 			if l < 2 {
-				y = 1
+				fav += int64(c)
 			}
-			f.AddN(1, y, c)
-			s.AddN(1, int64(scores[l]), c)
+			score += int64(c * scores[l])
+		}
+		if o.Dimensions[q] == nil {
+			for l, c := range t.Levels {
+				y := int64(0)
+				if l < 2 {
+					y = 1
+				}
+				f.AddN(1, y, c)
+				s.AddN(1, int64(scores[l]), c)
+			}
+		} else if n > 0 {
+			f = analysis.Moments{N: n, A: a, Y: fav, AA: a, AY: fav, YY: fav}
+			s = analysis.Moments{N: n, A: a, Y: score, AA: a, AY: score, YY: score}
 		}
 		x.fav = append(x.fav, analysis.Cluster{Stratum: h, Pop: N, M: f})
 		x.score = append(x.score, analysis.Cluster{Stratum: h, Pop: N, M: s})
@@ -129,22 +158,23 @@ type published struct {
 	st      *results.Stat
 }
 
-func (x *attacker) n(j int) int { f := x.figs[0]; return f.fav[f.at[x.hidden[j]]].M.N }
+// n is hidden object j's number of answers: its candidates range over them.
+func (x *attacker) n(j int) int { f := x.figs[0]; return int(f.fav[f.at[x.hidden[j]]].M.A) }
 
 func (x *attacker) ok(kind string, vec []int) bool {
 	for _, f := range x.figs {
 		for j, o := range x.hidden {
 			i := f.at[o]
-			n, v := int64(f.fav[i].M.N), int64(vec[j])
+			m, v := f.fav[i].M, int64(vec[j])
 			if kind == "f" {
-				f.fav[i].M = analysis.Moments{N: int(n), A: n, Y: v, AA: n, AY: v, YY: v}
+				f.fav[i].M = analysis.Moments{N: m.N, A: m.A, Y: v, AA: m.AA, AY: v, YY: v}
 			} else {
-				f.score[i].M = analysis.Moments{N: int(n), A: n, Y: v, AA: n, AY: v, YY: v * v / max(n, 1)}
+				f.score[i].M = analysis.Moments{N: m.N, A: m.A, Y: v, AA: m.AA, AY: v, YY: v * v / max(m.A, 1)}
 			}
 		}
 		var p [3]string
 		if kind == "f" {
-			st := &results.Stat{Rate: analysis.DesignRate(analysis.Design(f.strata, f.fav), false, f.pop), Pooled: true, Coarse: f.coarse}
+			st := &results.Stat{Rate: analysis.DesignRate(analysis.Design(f.strata, f.fav), false, f.pop), Pooled: true, Coarse: f.coarse, IntervalHidden: f.noCI}
 			st.Hidden = st.Rate.Suppressed
 			p = st.Published()
 			if p[0] != f.want[0] || p[1] != f.want[1] {
@@ -341,6 +371,18 @@ func attackFigs(in *results.Input, q string, scores []int, hidden []*results.Obj
 	return out, fDone && sDone
 }
 
+// figuresOf is a framework's item and dimension figures, by code.
+func figuresOf(p *results.Part) map[string]*results.Stat {
+	out := map[string]*results.Stat{}
+	for code, st := range p.Items {
+		out[code] = st
+	}
+	for code, st := range p.Dimensions {
+		out[code] = st
+	}
+	return out
+}
+
 // attackCity attacks every published figure of the city and its counties:
 // each county's overall figure and its frameworks' item figures, each
 // beside the city's; and the city's, for the hidden objects no area of
@@ -375,18 +417,18 @@ func attackCity(in *results.Input, city *results.City, scores []int) (bad, incon
 		}
 		for _, p := range a.Parts {
 			cp := cityPart(p)
-			for code, st := range p.Items {
+			for code, st := range figuresOf(p) {
 				if !st.Shown() {
 					free[code] = append(free[code], p.Objects...)
 				} else if a.Unit.Kind != pinggu.KindMunicipalUnit {
-					add(attackFigs(in, code, scores, p.Objects, published{p.Objects, st}, published{cp.Objects, cp.Items[code]}))
+					add(attackFigs(in, code, scores, p.Objects, published{p.Objects, st}, published{cp.Objects, figuresOf(cp)[code]}))
 				}
 			}
 		}
 	}
 	add(attackFigs(in, pinggu.OverallCode, scores, free[pinggu.OverallCode], published{all, &city.Overall}))
 	for _, cp := range city.Parts {
-		for code, st := range cp.Items {
+		for code, st := range figuresOf(cp) {
 			add(attackFigs(in, code, scores, free[code], published{cp.Objects, st}))
 		}
 	}
@@ -578,12 +620,19 @@ func randomCity(rng *rand.Rand) *results.Input {
 		for range n {
 			lv := min(3, rng.IntN(3)+rng.IntN(2)*lean/2)
 			in.Tallies = append(in.Tallies, store.TallyRow{TallyKey: store.TallyKey{Unit: id, Question: pinggu.OverallCode, Level: lv}, N: 1})
+			var profile [4]int
 			for _, q := range []string{"D1.1", "D1.2"} {
 				l := min(3, max(0, lv+rng.IntN(3)-1))
 				if rng.IntN(12) == 0 {
 					l = -1 // 不了解
+				} else {
+					profile[l]++
 				}
 				in.Tallies = append(in.Tallies, store.TallyRow{TallyKey: store.TallyKey{Unit: id, Question: q, Level: l}, N: 1})
+			}
+			if profile != [4]int{} {
+				in.Profiles = append(in.Profiles, store.ProfileRow{ProfileKey: store.ProfileKey{Unit: id, Dimension: "D1",
+					Profile: fmt.Sprintf("%d,%d,%d,%d", profile[0], profile[1], profile[2], profile[3])}, N: 1})
 			}
 		}
 	}

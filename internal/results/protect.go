@@ -111,6 +111,7 @@ func (a *Area) applyProtection(p *protection) {
 	for i, f := range a.figures() {
 		f.st.Hidden, f.st.Coarse = p.figures[i][0], p.figures[i][1]
 	}
+	hideDimensionIntervals(a.Parts)
 }
 
 // figure is one framework figure of an area or the city: an item's or a
@@ -168,6 +169,7 @@ func (a *Area) runProtection(d *design, scores []int, city *City) {
 	exposed := func(f figure) bool {
 		return f.st.Shown() && d.exposed(f.q, scores, f.part.Objects, published{f.part.Objects, f.st}, city.figure(f))
 	}
+	hideDimensionIntervals(a.Parts)
 	// A framework whose figures as usual would give a hidden object away
 	// is published coarser, all its figures alike.
 	for _, p := range a.Parts {
@@ -183,6 +185,7 @@ func (a *Area) runProtection(d *design, scores []int, city *City) {
 	// run again until a whole round hides nothing.
 	for changed := true; changed; {
 		changed = false
+		hideDimensionIntervals(a.Parts)
 		for a.Overall.Shown() && d.exposed(pinggu.OverallCode, scores, a.Objects, published{a.Objects, &a.Overall}, cityOverall) {
 			next := smallestShown(a.Objects)
 			if next == nil {
@@ -231,6 +234,22 @@ func (p *Part) coarsen() {
 	}
 	for _, st := range p.Dimensions {
 		st.Coarse = true
+	}
+}
+
+// hideDimensionIntervals withholds the interval of every dimension figure
+// whose framework has a hidden object with answers: a dimension's variance
+// rests on each respondent's profile across its items, so an interval there
+// is a constraint on hidden answers that only the profiles could check.
+// Withholding it leaves the rate and the mean, which rest on totals alone.
+func hideDimensionIntervals(parts []*Part) {
+	for _, p := range parts {
+		if hiddenAmong(p.Objects) == 0 {
+			continue
+		}
+		for _, st := range p.Dimensions {
+			st.IntervalHidden = true
+		}
 	}
 }
 

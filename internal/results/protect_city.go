@@ -85,9 +85,11 @@ func (c *City) applyProtection(p *cityProtection) {
 	for i, f := range figuresOf(c.Parts) {
 		f.st.Hidden, f.st.Coarse = p.figures[i][0], p.figures[i][1]
 	}
+	hideDimensionIntervals(c.Parts)
 }
 
 func (c *City) runProtection(d *design, scores []int) {
+	hideDimensionIntervals(c.Parts)
 	all := c.Objects()
 	withheld := map[*Area]bool{} // areas withheld here
 	// secrets are the hidden objects whose own area publishes no figure of
@@ -158,6 +160,7 @@ func (c *City) runProtection(d *design, scores []int) {
 	// checks run again until a whole round withholds nothing.
 	for changed := true; changed; {
 		changed = false
+		hideDimensionIntervals(c.Parts)
 		for c.Overall.Shown() && d.exposed(pinggu.OverallCode, scores, secrets(pinggu.OverallCode), published{all, &c.Overall}) {
 			if !next(all) {
 				c.Overall.Hidden = true

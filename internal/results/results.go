@@ -109,6 +109,10 @@ type Stat struct {
 	// figures as usual would give a hidden object's answers away: the
 	// interval most of all, through the variance.
 	Coarse bool
+	// IntervalHidden: no interval is shown (a dimension's figure beside
+	// hidden objects, S5: its variance rests on each respondent's profile
+	// of answers, which no one outside can check against).
+	IntervalHidden bool
 }
 
 // Shown reports whether the stat has data and may be shown.

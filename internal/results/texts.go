@@ -40,9 +40,9 @@ func (s *Stat) IntervalText() string {
 		return "全员参评"
 	case s.Rate.NoInterval:
 		return "单位过少，不计"
-	case s.Coarse:
-		// Published coarser (S5 v2): the interval would pin the hidden
-		// objects' answers through the variance.
+	case s.Coarse || s.IntervalHidden:
+		// Published coarser, or a dimension beside hidden objects (S5
+		// v2): the interval would pin their answers through the variance.
 		return "—"
 	case s.Pooled:
 		// Several units' estimate: bounds in whole percent (S5 v2). At one
