@@ -34,6 +34,7 @@ import (
 // values, or the space is exhausted. Objects of other areas keep their
 // answers: an attacker that moved them too could only find more worlds.
 type attacker struct {
+	limit  int
 	scores []int
 	hidden []*results.Object
 	figs   []*attackFig
@@ -55,7 +56,8 @@ type attackFig struct {
 }
 
 // attackLimit bounds the leaves one search may visit; a search that hits
-// it is reported, never taken as proof either way.
+// it is run again with sixteen times the bound, and if it hits that too it
+// is reported, never taken as proof either way.
 const attackLimit = 500_000
 
 // tallyOf is an object's answers to question q.
@@ -139,7 +141,7 @@ func newFig(in *results.Input, objects []*results.Object, q string, st *results.
 // newAttacker attacks the hidden objects among hidden (with answers to q)
 // through the figures figs of q, the first driving the search.
 func newAttacker(in *results.Input, q string, scores []int, hidden []*results.Object, figs ...published) *attacker {
-	x := &attacker{scores: scores}
+	x := &attacker{scores: scores, limit: attackLimit}
 	for _, f := range figs {
 		if f.st != nil && f.st.Shown() {
 			x.figs = append(x.figs, newFig(in, f.objects, q, f.st, scores))
@@ -297,7 +299,7 @@ func (x *attacker) values(kind string) ([]map[int]bool, bool) {
 		vec := slices.Clone(truth)
 		var dfs func(d int, sum float64, budget int) bool
 		dfs = func(d int, sum float64, budget int) bool {
-			if x.leaves > attackLimit {
+			if x.leaves > x.limit {
 				return false
 			}
 			if d == k {
@@ -336,7 +338,7 @@ func (x *attacker) values(kind string) ([]map[int]bool, bool) {
 			if dfs(0, 0, budget) {
 				break
 			}
-			if x.leaves > attackLimit {
+			if x.leaves > x.limit {
 				finished = false
 				break
 			}
@@ -362,6 +364,11 @@ func attackFigs(in *results.Input, q string, scores []int, hidden []*results.Obj
 	}
 	F, fDone := x.values("f")
 	S, sDone := x.values("s")
+	if !fDone || !sDone {
+		x.limit *= 16
+		F, fDone = x.values("f")
+		S, sDone = x.values("s")
+	}
 	var out []string
 	for j, o := range x.hidden {
 		if len(F[j]) < 2 || len(S[j]) < 2 {
