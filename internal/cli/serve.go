@@ -10,7 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"pinggu"
+
 	"pinggu/internal/anchor"
+	"pinggu/internal/results"
 	"pinggu/internal/store"
 	"pinggu/internal/web"
 )
@@ -115,6 +118,7 @@ func serve(e *env, db *store.DB, f *serveFlags, ready func(addr string)) error {
 	if notary != nil && *f.anchorEvery > 0 {
 		go anchorEvery(e, db, notary, *f.anchorEvery, log)
 	}
+	go warmResults(e, db, log)
 	errc := make(chan error, 1)
 	go func() {
 		if *f.cert != "" {
@@ -164,5 +168,33 @@ func anchorEvery(e *env, db *store.DB, n *anchor.Notary, every time.Duration, lo
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// warmResults computes each published campaign's results once at start, in
+// the background, so that the first results page does not wait for S5's
+// checks (about a second for a city; the outcomes are then kept).
+func warmResults(e *env, db *store.DB, log *slog.Logger) {
+	var cs []pinggu.Campaign
+	if err := db.View(e.ctx, func(tx *store.Tx) (err error) { cs, err = tx.Campaigns(e.ctx); return }); err != nil {
+		return
+	}
+	for i := range cs {
+		if !cs[i].State.Frozen() || e.ctx.Err() != nil {
+			continue
+		}
+		start := time.Now()
+		err := db.View(e.ctx, func(tx *store.Tx) error {
+			in, err := results.Load(e.ctx, tx, &cs[i])
+			if err == nil {
+				results.Compute(in)
+			}
+			return err
+		})
+		if err != nil {
+			log.Warn("warm results", "campaign", cs[i].Code, "err", err)
+			continue
+		}
+		log.Info("results ready", "campaign", cs[i].Code, "took", time.Since(start).Round(time.Millisecond))
 	}
 }

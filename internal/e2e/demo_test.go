@@ -211,13 +211,13 @@ func slug(p string) string {
 	return s
 }
 
-// visit navigates and waits for the page, giving each attempt 20 s and
+// visit navigates and waits for the page, giving each attempt 40 s and
 // trying once more: headless Chromium now and then misses a load event on
 // this shared machine, which is not what this test is about.
 func visit(ctx context.Context, url string) error {
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		actx, cancel := context.WithTimeout(ctx, 40*time.Second)
 		err = chromedp.Do(actx, chromedp.Navigate(url), chromedp.WaitVisible(`body > footer`))
 		cancel()
 		if err == nil || ctx.Err() != nil {

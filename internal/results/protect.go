@@ -49,7 +49,7 @@ func (a *Area) protect(campaign int64, d *design, scores []int, city *City) {
 	// shows the same results.
 	at := protectedArea{campaign, a.Unit.ID}
 	key := d.protectKey(a, scores, city)
-	if p, ok := protected.Load(at); ok && p.(*protection).key == key {
+	if p, ok := kept(at, key); ok {
 		a.applyProtection(p.(*protection))
 		return
 	}
@@ -61,12 +61,50 @@ func (a *Area) protect(campaign int64, d *design, scores []int, city *City) {
 	for _, f := range a.figures() {
 		p.figures = append(p.figures, [2]bool{f.st.Hidden, f.st.Coarse})
 	}
-	protected.Store(at, p)
+	keep(at, key, p)
 }
 
-// protected holds each area's latest protection outcome: one entry per
-// campaign and area, replaced when the area's figures change.
-var protected sync.Map // protectedArea → *protection
+// protected holds each area's latest protection outcomes (and the city's,
+// as unit 0): a few per campaign and area, by the hash of what each rests
+// on — a few, because Compute checks an area again when the city's figures
+// go coarser, and each pass has its own.
+var protected sync.Map // protectedArea → *outcomes
+
+type outcomes struct {
+	mu   sync.Mutex
+	keys [][32]byte
+	vals []any
+}
+
+// keptOutcomes is how many outcomes are kept per area.
+const keptOutcomes = 4
+
+func kept(at protectedArea, key [32]byte) (any, bool) {
+	o, ok := protected.Load(at)
+	if !ok {
+		return nil, false
+	}
+	x := o.(*outcomes)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for i, k := range x.keys {
+		if k == key {
+			return x.vals[i], true
+		}
+	}
+	return nil, false
+}
+
+func keep(at protectedArea, key [32]byte, v any) {
+	o, _ := protected.LoadOrStore(at, &outcomes{})
+	x := o.(*outcomes)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.keys, x.vals = append(x.keys, key), append(x.vals, v)
+	if len(x.keys) > keptOutcomes {
+		x.keys, x.vals = x.keys[1:], x.vals[1:]
+	}
+}
 
 type protectedArea struct{ campaign, unit int64 }
 

@@ -22,7 +22,7 @@ func (c *City) protect(campaign int64, d *design, scores []int) {
 	// Kept like an area's outcome (protect), under the unit ID 0.
 	at := protectedArea{campaign, 0}
 	key := c.protectKey(d, scores)
-	if p, ok := protected.Load(at); ok && p.(*cityProtection).key == key {
+	if p, ok := kept(at, key); ok {
 		c.applyProtection(p.(*cityProtection))
 		return
 	}
@@ -38,7 +38,7 @@ func (c *City) protect(campaign int64, d *design, scores []int) {
 	for _, f := range figuresOf(c.Parts) {
 		p.figures = append(p.figures, [2]bool{f.st.Hidden, f.st.Coarse})
 	}
-	protected.Store(at, p)
+	keep(at, key, p)
 }
 
 type cityProtection struct {

@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 	"strings"
 
 	"pinggu"
@@ -209,6 +210,9 @@ func (c *City) Area(id int64) *Area {
 	return nil
 }
 
+// protecting holds a mutex per campaign for S5's checks (Compute).
+var protecting sync.Map
+
 // Compute builds every result of the campaign from in.
 func Compute(in *Input) *City {
 	scale := in.Campaign.Settings.Scale
@@ -344,6 +348,11 @@ func Compute(in *Input) *City {
 	// A coarser figure is not a looser one (a rate at 68.5 % fits 69 %,
 	// one at 68.4 % does not): when the city's figures go coarser, the
 	// counties are checked again beside them, until nothing changes.
+	// One campaign's checks at a time: a second page asking meanwhile
+	// waits and finds the outcomes kept, rather than redo them beside.
+	mu, _ := protecting.LoadOrStore(in.Campaign.ID, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
 	for {
 		for _, a := range city.Areas {
 			if a.Unit.Kind != pinggu.KindMunicipalUnit {
