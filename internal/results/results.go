@@ -11,8 +11,8 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"sync"
 	"strings"
+	"sync"
 
 	"pinggu"
 	"pinggu/internal/analysis"
