@@ -148,5 +148,5 @@ func (e *env) anchorNow(db *store.DB, dsn string) {
 		fmt.Fprintln(e.stderr, e.l.T("audit.anchor_failed", "Error", err.Error()))
 		return
 	}
-	fmt.Fprintln(e.stderr, e.l.T("audit.anchored", "Seq", a.Seq, "Dir", n.Dir()))
+	fmt.Fprintln(e.stderr, e.l.T("audit.anchored_in", "Seq", a.Seq, "Dir", n.Dir()))
 }

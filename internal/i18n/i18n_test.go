@@ -125,3 +125,21 @@ func TestEveryAuditActionIsNamed(t *testing.T) {
 		return nil
 	})
 }
+
+// TestCatalogsHaveNoDuplicateKeys: a key written twice in a catalog keeps
+// its last text only, silently; every key is written once.
+func TestCatalogsHaveNoDuplicateKeys(t *testing.T) {
+	for _, lang := range []string{"zh-CN", "en"} {
+		b, err := os.ReadFile(filepath.Join("catalogs", lang+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, m := range regexp.MustCompile(`(?m)^\s*"([^"]+)"\s*:`).FindAllStringSubmatch(string(b), -1) {
+			if seen[m[1]] {
+				t.Errorf("%s: key %s written twice", lang, m[1])
+			}
+			seen[m[1]] = true
+		}
+	}
+}
