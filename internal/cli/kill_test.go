@@ -87,19 +87,7 @@ func killUnderLoad(t *testing.T, dsn string) {
 			// Another session (another instance's VACUUM, autovacuum) holds
 			// the lock a VACUUM needs throughout: a VACUUM that queued for
 			// it would outlive its killed server.
-			other, err := sql.Open("pgx", dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer other.Close()
-			holder, err := other.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer holder.Rollback()
-			if _, err := holder.Exec("LOCK TABLE response_inbox IN SHARE UPDATE EXCLUSIVE MODE"); err != nil {
-				t.Fatal(err)
-			}
+			storetest.HoldVacuumLock(t, dsn)
 		}
 		for round := range rounds {
 			app := fmt.Sprintf("pinggu-kill-%d-%d", os.Getpid(), round)

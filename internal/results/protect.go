@@ -54,7 +54,7 @@ func (a *Area) protect(campaign int64, d *design, scores []int, city *City) {
 		return
 	}
 	a.runProtection(d, scores, city)
-	p := &protection{key: key, objects: make([]bool, len(a.Objects)), area: a.Overall.Hidden}
+	p := &protection{objects: make([]bool, len(a.Objects)), area: a.Overall.Hidden}
 	for i, o := range a.Objects {
 		p.objects[i] = o.Overall.Hidden
 	}
@@ -109,7 +109,6 @@ func keep(at protectedArea, key [32]byte, v any) {
 type protectedArea struct{ campaign, unit int64 }
 
 type protection struct {
-	key     [32]byte
 	objects []bool    // per object: hidden
 	area    bool      // the area's own figure hidden
 	figures [][2]bool // per framework figure (Area.figures): hidden, coarse
@@ -295,10 +294,7 @@ func hideDimensionIntervals(parts []*Part) {
 // framework has a hidden object with answers.
 func hideCounts(parts []*Part) {
 	for _, p := range parts {
-		hidden := false
-		for _, o := range p.Objects {
-			hidden = hidden || (o.Overall.Hidden && o.Responses > 0)
-		}
+		hidden := hiddenAmong(p.Objects) > 0
 		for _, st := range p.Items {
 			st.CountsHidden = hidden
 		}

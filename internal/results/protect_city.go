@@ -31,7 +31,7 @@ func (c *City) protect(campaign int64, d *design, scores []int) {
 		shown[i] = a.Overall.Shown()
 	}
 	c.runProtection(d, scores)
-	p := &cityProtection{key: key, overall: [2]bool{c.Overall.Hidden, c.Overall.Coarse}}
+	p := &cityProtection{overall: [2]bool{c.Overall.Hidden, c.Overall.Coarse}}
 	for i, a := range c.Areas {
 		p.areas = append(p.areas, shown[i] && !a.Overall.Shown())
 	}
@@ -42,7 +42,6 @@ func (c *City) protect(campaign int64, d *design, scores []int) {
 }
 
 type cityProtection struct {
-	key     [32]byte
 	overall [2]bool   // hidden, coarse
 	areas   []bool    // per area: withheld
 	figures [][2]bool // per framework figure: hidden, coarse

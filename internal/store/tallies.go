@@ -3,8 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -235,10 +233,8 @@ func (tx *Tx) RespondentSamples(ctx context.Context, campaign int64) (map[string
 func (tx *Tx) LoadResponses(ctx context.Context, rs []pinggu.Response) error {
 	rows := make([]responseRow, len(rs))
 	for i := range rs {
-		b := make([]byte, 16)
-		rand.Read(b)
 		answers, _ := json.Marshal(rs[i].Answers)
-		rows[i] = responseRow{hex.EncodeToString(b), rs[i].CampaignID, rs[i].UnitID, rs[i].Category, rs[i].Channel, rs[i].Day, string(answers), rs[i].Overall, rs[i].Comment}
+		rows[i] = responseRow{randomID(), rs[i].CampaignID, rs[i].UnitID, rs[i].Category, rs[i].Channel, rs[i].Day, string(answers), rs[i].Overall, rs[i].Comment}
 		if err := tx.insertResponse(ctx, "responses", &rows[i]); err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -31,19 +30,7 @@ func TestVacuumNeverQueues(t *testing.T) {
 	c := newCampaign(t, db, "2026")
 	// Another session holds the lock a VACUUM needs, in a transaction
 	// left open.
-	other, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	holder, err := other.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Rollback()
-	if _, err := holder.Exec("LOCK TABLE response_inbox IN SHARE UPDATE EXCLUSIVE MODE"); err != nil {
-		t.Fatal(err)
-	}
+	other := storetest.HoldVacuumLock(t, dsn)
 	// 2k responses of one kind wait: k of them move.
 	k := pinggu.MinAnonymity
 	for i := range 2 * k {

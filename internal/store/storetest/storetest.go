@@ -54,6 +54,27 @@ func Postgres(t testing.TB) Engine {
 	return Engine{}
 }
 
+// HoldVacuumLock opens another session on the PostgreSQL database at dsn
+// and takes, in a transaction left open until the test ends, the lock a
+// VACUUM of the response inbox needs — as another instance's VACUUM or
+// autovacuum would. It returns that session's pool, for looking on.
+func HoldVacuumLock(t testing.TB, dsn string) *sql.DB {
+	t.Helper()
+	other, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Rollback(); other.Close() })
+	if _, err := holder.Exec("LOCK TABLE response_inbox IN SHARE UPDATE EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	return other
+}
+
 // Each runs fn as a subtest on every engine with a fresh database.
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	for _, e := range Engines(t) {
