@@ -301,6 +301,15 @@ func (c *Campaign) Validate(frameworks map[int64]Audience, complete bool) []Prob
 	return ps
 }
 
+// UnknownText is the answer of someone who cannot judge: the scale's own
+// wording, or 不了解.
+func (s Scale) UnknownText() string {
+	if s.UnknownLabel != "" {
+		return s.UnknownLabel
+	}
+	return "不了解"
+}
+
 func (s *Scale) validate() []Problem {
 	var ps []Problem
 	if len(s.Levels) != 4 {

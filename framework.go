@@ -3,6 +3,7 @@ package pinggu
 import (
 	"regexp"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Audience says whose work a framework judges: leadership teams and leading
@@ -63,6 +64,21 @@ type Item struct {
 	Text     string `json:"text"`
 	Question string `json:"question"`
 	Retired  bool   `json:"retired,omitempty"`
+}
+
+var questionTail = regexp.MustCompile(`(的情况|得)?(怎么样|如何|好不好)?[？?]$`)
+
+// ShortName is the item's name in tables and exports: its respondent
+// question without the asking tail, or its evaluator wording cut to 40
+// characters.
+func (it Item) ShortName() string {
+	if q := questionTail.ReplaceAllString(it.Question, ""); q != "" {
+		return q
+	}
+	if utf8.RuneCountInString(it.Text) > 40 {
+		return string([]rune(it.Text)[:40]) + "…"
+	}
+	return it.Text
 }
 
 // Limits on framework text.

@@ -18,6 +18,7 @@ import (
 	"pinggu"
 	"pinggu/internal/registry"
 	"pinggu/internal/report"
+	"pinggu/internal/results"
 	"pinggu/internal/store"
 	"pinggu/internal/tabular"
 )
@@ -261,7 +262,7 @@ func benchExport(e *env, dsn string, n int, out, profile string) error {
 				w = f
 			}
 			cw := &countingWriter{}
-			st, err := report.ExportResponses(e.ctx, db, c, io.MultiWriter(w, cw), format)
+			st, err := results.ExportResponses(e.ctx, db, c, io.MultiWriter(w, cw), format)
 			if err == nil && st.Rows != n {
 				err = fmt.Errorf("exported %d rows of %d", st.Rows, n)
 			}
@@ -274,7 +275,7 @@ func benchExport(e *env, dsn string, n int, out, profile string) error {
 	}
 	p, err = measure("export xlsx with excelize StreamWriter (comparison)", func() (int64, error) {
 		cw := &countingWriter{}
-		_, err := report.ExportResponsesTo(e.ctx, db, c, func(header []string) (tabular.RowWriter, error) {
+		_, err := results.ExportResponsesTo(e.ctx, db, c, func(header []string) (tabular.RowWriter, error) {
 			return tabular.NewExcelizeXLSXWriter(cw, "测评数据", header)
 		})
 		return cw.n, err
@@ -306,8 +307,12 @@ func benchReports(e *env, dsn string, n int, out string) error {
 	var docs [][]byte
 	var ps []phase
 	p, err := measure("load and compute results", func() (int64, error) {
-		set, err = report.Load(e.ctx, db, c, "", time.Now())
-		return 0, err
+		rs, err := results.LoadSet(e.ctx, db, c)
+		if err != nil {
+			return 0, err
+		}
+		set = report.NewSet(rs, "", time.Now())
+		return 0, nil
 	})
 	if err != nil {
 		return err

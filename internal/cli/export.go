@@ -7,7 +7,7 @@ import (
 
 	"pinggu"
 	"pinggu/internal/registry"
-	"pinggu/internal/report"
+	"pinggu/internal/results"
 	"pinggu/internal/store"
 )
 
@@ -64,7 +64,7 @@ func runExport(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		st, err := report.ExportResponses(e.ctx, db, c, w, *format)
+		st, err := results.ExportResponses(e.ctx, db, c, w, *format)
 		if err != nil {
 			return err
 		}

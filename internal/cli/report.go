@@ -56,10 +56,11 @@ func runReport(e *env, args []string) error {
 	if *all == (*unitCode != "") {
 		return pinggu.Invalid("report.invalid", []pinggu.Problem{pinggu.NewProblem(0, "unit", "report.unit_or_all")})
 	}
-	set, err := report.Load(e.ctx, db, c, "", time.Now())
+	rs, err := results.LoadSet(e.ctx, db, c)
 	if err != nil {
 		return err
 	}
+	set := report.NewSet(rs, "", time.Now())
 	var areas []*results.Area
 	if *all {
 		areas = append(areas, nil) // the city summary

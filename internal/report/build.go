@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"regexp"
@@ -10,73 +9,34 @@ import (
 
 	"pinggu"
 	"pinggu/internal/results"
-	"pinggu/internal/store"
 )
 
-// Set is everything a campaign's documents are made from, read in one
-// transaction so that every document of a build tells the same story.
+// Set is a campaign's loaded results with what its documents say about
+// their making.
 type Set struct {
-	City    *results.City
-	Reports map[int64]*pinggu.Report // by unit
-	Groups  map[int64]string         // the name of each area's group
-	Meta    Meta
+	*results.Set
+	Meta Meta
 }
 
-// Load reads a campaign's results, reports and groups. now dates the
-// documents (in Beijing); city names the city ("": the registry's).
-func Load(ctx context.Context, db *store.DB, c *pinggu.Campaign, city string, now time.Time) (*Set, error) {
-	s := &Set{Reports: map[int64]*pinggu.Report{}, Groups: map[int64]string{}}
-	err := db.View(ctx, func(tx *store.Tx) error {
-		in, err := results.Load(ctx, tx, c)
-		if err != nil {
-			return err
+// NewSet dates rs's documents now (in Beijing) and names the city (""
+// for the registry's) and the draws they were made from.
+func NewSet(rs *results.Set, city string, now time.Time) *Set {
+	s := &Set{Set: rs}
+	for _, d := range rs.Draws {
+		text := fmt.Sprintf("%s“%s”，种子%s", pinggu.DrawKindName(d.Kind), d.Label, d.Seed)
+		switch d.Kind {
+		case pinggu.DrawUnits:
+			s.Meta.UnitDraw = text
+		case pinggu.DrawRespondents:
+			s.Meta.RespDraw = text
 		}
-		s.City = results.Compute(in)
-		reports, err := tx.Reports(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		for i := range reports {
-			s.Reports[reports[i].UnitID] = &reports[i]
-		}
-		groups, err := tx.Groups(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		for _, g := range groups {
-			for _, u := range g.Units {
-				s.Groups[u] = g.Name
-			}
-		}
-		draws, err := tx.Draws(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		for _, d := range draws {
-			text := fmt.Sprintf("%s“%s”，种子%s", pinggu.DrawKindName(d.Kind), d.Label, d.Seed)
-			switch d.Kind {
-			case "units":
-				s.Meta.UnitDraw = text
-			case pinggu.DrawRespondents:
-				s.Meta.RespDraw = text
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	if city == "" {
-		for _, u := range s.City.Input.Units {
-			if u.Kind == pinggu.KindCity {
-				city = u.Name
-				break
-			}
-		}
+		city = rs.CityName()
 	}
 	s.Meta.City = city
 	s.Meta.Date = ChineseDate(now)
-	return s, nil
+	return s
 }
 
 // ChineseDate writes t's day in Beijing as 2026年12月31日.

@@ -94,13 +94,6 @@ func AreaTitle(u pinggu.Unit) string {
 	return fmt.Sprintf("关于%s主题教育第三方评估情况的报告", u.Name)
 }
 
-func unknownLabel(s pinggu.Scale) string {
-	if s.UnknownLabel != "" {
-		return s.UnknownLabel
-	}
-	return "不了解"
-}
-
 func countKinds(a *results.Area) string {
 	counts := map[pinggu.UnitKind]int{}
 	for _, o := range a.Objects {
@@ -260,7 +253,7 @@ func itemsTable(scale pinggu.Scale, p, city *results.Part) Table {
 		widths = append(widths, 7)
 	}
 	if scale.AllowUnknown {
-		head = append(head, Cell{Text: unknownLabel(scale)})
+		head = append(head, Cell{Text: scale.UnknownText()})
 		widths = append(widths, 7)
 	}
 	head = append(head, Cell{Text: "好评率"}, Cell{Text: "95%置信区间"}, Cell{Text: "平均分"})
@@ -317,7 +310,7 @@ func itemsTable(scale pinggu.Scale, p, city *results.Part) Table {
 			if first {
 				dim.Merge, first = "restart", false
 			}
-			row := append([]Cell{dim, {Text: it.Code + " " + ItemLabel(it)}}, counts(s)...)
+			row := append([]Cell{dim, {Text: it.Code + " " + it.ShortName()}}, counts(s)...)
 			row = append(row, Cell{Text: RateText(s), Right: true}, Cell{Text: IntervalText(s)}, Cell{Text: meanOf(s), Right: true})
 			t.Rows = append(t.Rows, append(row, diff(s, partStat(city, it.Code, false))...))
 		}
@@ -326,7 +319,7 @@ func itemsTable(scale pinggu.Scale, p, city *results.Part) Table {
 		row = append(row, Cell{Text: RateText(s), Right: true, Bold: true}, Cell{Text: IntervalText(s)}, Cell{Text: meanOf(s), Right: true})
 		t.Rows = append(t.Rows, append(row, diff(s, partStat(city, d.Code, true))...))
 	}
-	t.Note = "注：“" + unknownLabel(scale) + "”不计入好评率分母。方面小计合并其各要点的作答，置信区间按每位受访者计一次（保守估计）。"
+	t.Note = "注：“" + scale.UnknownText() + "”不计入好评率分母。方面小计合并其各要点的作答，置信区间按每位受访者计一次（保守估计）。"
 	if countsHidden {
 		t.Note += "本类评估对象中有样本过少而不予显示的单位，为免其作答被推算，各等次人数以“*”代替，方面小计不列置信区间。"
 	}
@@ -376,7 +369,7 @@ func checklistBlocks(d *Document, city *results.City, a *results.Area) {
 		last = g.UnitID
 		label := g.Item
 		if it, ok := items[g.Item]; ok {
-			label = g.Item + " " + ItemLabel(it)
+			label = g.Item + " " + it.ShortName()
 		}
 		level := ""
 		if g.Level >= 0 && g.Level < len(city.Scale.Levels) {

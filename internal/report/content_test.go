@@ -17,8 +17,8 @@ func TestPointsAndLabels(t *testing.T) {
 		"支部组织党员学习党章和规定学习材料的情况怎么样？":     "支部组织党员学习党章和规定学习材料",
 		"党员干部为民服务、解决群众难题的成效？":          "党员干部为民服务、解决群众难题的成效",
 	} {
-		if got := ItemLabel(pinggu.Item{Question: q}); got != want {
-			t.Errorf("ItemLabel(%s) = %s", q, got)
+		if got := (pinggu.Item{Question: q}).ShortName(); got != want {
+			t.Errorf("ShortName(%s) = %s", q, got)
 		}
 	}
 }

@@ -22,7 +22,7 @@ func Draft(city *results.City, a *results.Area) map[string]string {
 	for _, p := range a.Parts {
 		for _, it := range p.Framework.ActiveItems() {
 			if s := p.Items[it.Code]; s != nil && s.Shown() {
-				items = append(items, rated{ItemLabel(it), s})
+				items = append(items, rated{it.ShortName(), s})
 			}
 		}
 	}

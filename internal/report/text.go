@@ -5,9 +5,6 @@ import (
 	"math"
 	"regexp"
 	"strings"
-	"unicode/utf8"
-
-	"pinggu"
 )
 
 // Points shows a difference of two rates in percentage points, signed,
@@ -23,20 +20,6 @@ func Points(d float64) string {
 		sign = ""
 	}
 	return fmt.Sprintf("%s%d.%d", sign, tenths/10, tenths%10)
-}
-
-var questionTail = regexp.MustCompile(`(的情况|得)?(怎么样|如何|好不好)?[？?]$`)
-
-// ItemLabel is an item's short name: its respondent question without the
-// asking tail, or its evaluator wording cut to 40 characters.
-func ItemLabel(it pinggu.Item) string {
-	if q := questionTail.ReplaceAllString(it.Question, ""); q != "" {
-		return q
-	}
-	if utf8.RuneCountInString(it.Text) > 40 {
-		return string([]rune(it.Text)[:40]) + "…"
-	}
-	return it.Text
 }
 
 var listItem = regexp.MustCompile(`^\s*(?:[-•·*]|\d+[.．、)）]|[（(][一二三四五六七八九十\d]+[）)])\s*`)

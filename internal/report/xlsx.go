@@ -165,7 +165,7 @@ func (x *book) items(city *results.City, areas []*results.Area) {
 	for _, l := range city.Scale.Levels {
 		head = append(head, l.Label)
 	}
-	head = append(head, unknownLabel(city.Scale), "好评率", "下限", "上限", "平均分")
+	head = append(head, city.Scale.UnknownText(), "好评率", "下限", "上限", "平均分")
 	x.sheet(s, map[string]float64{"A": 18, "C": 12, "E": 40}, head...)
 	row := 2
 	var coarse []int
@@ -179,7 +179,7 @@ func (x *book) items(city *results.City, areas []*results.Area) {
 					continue
 				}
 				st := p.Items[it.Code]
-				cells := []any{scope, AudienceName(p.Framework.Audience), d.Name, it.Code, ItemLabel(it)}
+				cells := []any{scope, AudienceName(p.Framework.Audience), d.Name, it.Code, it.ShortName()}
 				for _, n := range st.Tally.Levels {
 					cells = append(cells, hiddenInt(st, n))
 				}

@@ -5,9 +5,10 @@ import (
 
 	"net/http"
 	"net/url"
-	"pinggu/internal/store"
 	"strings"
 	"testing"
+
+	"pinggu/internal/store"
 
 	"pinggu"
 )

@@ -16,8 +16,11 @@ func (s *Server) loadSet(r *http.Request, c *reqCtx) (*pinggu.Campaign, *report.
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err := report.Load(r.Context(), s.db, cp, "", time.Now())
-	return cp, set, err
+	rs, err := results.LoadSet(r.Context(), s.db, cp)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cp, report.NewSet(rs, "", time.Now()), nil
 }
 
 // areaRow is one county or municipal unit on the results page, as the

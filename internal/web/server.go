@@ -11,9 +11,10 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"pinggu/internal/anchor"
 	"sync"
 	"time"
+
+	"pinggu/internal/anchor"
 
 	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/sqlite3store"

@@ -1,4 +1,4 @@
-package report
+package results
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 
 	"pinggu"
 	"pinggu/internal/analysis"
-	"pinggu/internal/results"
 	"pinggu/internal/store"
 	"pinggu/internal/tabular"
 )
@@ -50,7 +49,7 @@ func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, op
 		st.HiddenUnits = hiddenUnits
 		header := []string{"单位编码", "单位名称", "单位类型", "受访者类别", "渠道"}
 		for _, it := range items {
-			header = append(header, it.Code+" "+ItemLabel(it))
+			header = append(header, it.Code+" "+it.ShortName())
 		}
 		header = append(header, "总体评价")
 		rw, err := open(header)
@@ -59,7 +58,7 @@ func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, op
 		}
 		scale := c.Settings.Scale
 		labels := make([]any, len(scale.Levels)+1) // index level+1: 不了解 first
-		labels[0] = unknownLabel(scale)
+		labels[0] = scale.UnknownText()
 		for i, l := range scale.Levels {
 			labels[i+1] = l.Label
 		}
@@ -213,12 +212,12 @@ func exportUnits(ctx context.Context, tx *store.Tx, c *pinggu.Campaign) (map[int
 		}
 		perCat[t.Unit][t.Category] += t.N
 	}
-	in, err := results.Load(ctx, tx, c)
+	in, err := Load(ctx, tx, c)
 	if err != nil {
 		return nil, 0, err
 	}
 	hidden := map[int64]bool{}
-	for _, a := range results.Compute(in).Areas {
+	for _, a := range Compute(in).Areas {
 		for _, o := range a.Objects {
 			hidden[o.Unit.ID] = o.Overall.Hidden
 		}
