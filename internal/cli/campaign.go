@@ -10,6 +10,7 @@ import (
 
 	"pinggu"
 	"pinggu/internal/store"
+	"pinggu/internal/tabular"
 )
 
 const campaignHelp = `Usage:
@@ -156,7 +157,7 @@ func (c *campaignCmd) list() error {
 	for _, cp := range cs {
 		rows = append(rows, []string{cp.Code, e.l.T("state." + string(cp.State)), cp.Name})
 	}
-	writeTable(e.stdout, "", rows)
+	tabular.WriteColumns(e.stdout, "", rows)
 	return nil
 }
 
@@ -263,5 +264,5 @@ func showCampaign(e *env, c *pinggu.Campaign, groups []pinggu.Group) {
 	for _, g := range groups {
 		rows = append(rows, []string{g.Name, fmt.Sprintf("%d units", len(g.Units))})
 	}
-	writeTable(e.stdout, "  ", rows)
+	tabular.WriteColumns(e.stdout, "  ", rows)
 }

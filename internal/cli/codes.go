@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -38,24 +37,7 @@ func runCodes(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if args[0] == "void" {
-		c, err := campaignByCode(e, db, *code)
-		if err != nil {
-			return err
-		}
-		u, err := unitByElementID(e, db, *unitID)
-		if err != nil {
-			return err
-		}
-		var n int
-		err = db.Update(e.ctx, e.actor(), func(tx *store.Tx) (err error) { n, err = tx.VoidBatch(e.ctx, c.ID, u.ID, *batch); return })
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(e.stdout, e.l.T("survey.voided", "N", n, "Unit", u.Name))
-		return nil
-	}
-	if !strings.HasSuffix(*out, ".xlsx") && !strings.HasSuffix(*out, ".csv") {
+	if args[0] == "issue" && !strings.HasSuffix(*out, ".xlsx") && !strings.HasSuffix(*out, ".csv") {
 		return pinggu.Invalid("survey.invalid", []pinggu.Problem{pinggu.NewProblem(0, "out", "survey.out_format")})
 	}
 	c, err := campaignByCode(e, db, *code)
@@ -66,29 +48,49 @@ func runCodes(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	codes, issued, err := survey.Issue(e.ctx, db, e.actor(), c, u, *category, *n)
+	if args[0] == "void" {
+		return voidCodes(e, db, c, u, *batch)
+	}
+	return issueCodes(e, db, c, u, *category, *n, *out, *base)
+}
+
+// voidCodes voids the unspent codes of the unit's batch (all its batches
+// for "").
+func voidCodes(e *env, db *store.DB, c *pinggu.Campaign, u *pinggu.Unit, batch string) error {
+	var n int
+	err := db.Update(e.ctx, e.actor(), func(tx *store.Tx) (err error) { n, err = tx.VoidBatch(e.ctx, c.ID, u.ID, batch); return })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, e.l.T("survey.voided", "N", n, "Unit", u.Name))
+	return nil
+}
+
+// issueCodes issues n codes of the unit, bound to category, and writes
+// them once with their links to out (.xlsx or .csv).
+func issueCodes(e *env, db *store.DB, c *pinggu.Campaign, u *pinggu.Unit, category string, n int, out, base string) error {
+	codes, issued, err := survey.Issue(e.ctx, db, e.actor(), c, u, category, n)
 	if err != nil {
 		return err
 	}
 	rows := make([][]string, len(codes))
 	for i, c := range codes {
-		rows[i] = []string{pinggu.FormatCode(c), strings.TrimRight(*base, "/") + "/s/" + c, u.Name, *category, issued}
+		rows[i] = []string{pinggu.FormatCode(c), strings.TrimRight(base, "/") + "/s/" + c, u.Name, category, issued}
 	}
 	header := []string{"测评码", "链接", "单位", "类别", "批次"}
-	f, err := os.Create(*out)
+	f, err := os.Create(out)
 	if err != nil {
 		return pinggu.Internal(err)
 	}
 	defer f.Close()
-	var w io.Writer = f
-	if strings.HasSuffix(*out, ".xlsx") {
-		err = tabular.WriteXLSX(w, "测评码", header, rows)
+	if strings.HasSuffix(out, ".xlsx") {
+		err = tabular.WriteXLSX(f, "测评码", header, rows)
 	} else {
-		err = tabular.WriteCSV(w, header, rows)
+		err = tabular.WriteCSV(f, header, rows)
 	}
 	if err != nil {
 		return pinggu.Internal(err)
 	}
-	fmt.Fprintln(e.stdout, e.l.T("survey.issued", "N", len(codes), "Unit", u.Name, "File", *out, "Batch", issued))
+	fmt.Fprintln(e.stdout, e.l.T("survey.issued", "N", len(codes), "Unit", u.Name, "File", out, "Batch", issued))
 	return nil
 }

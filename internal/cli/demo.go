@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"pinggu/internal/demo"
+	"pinggu/internal/tabular"
 )
 
 const demoHelp = `Usage: pinggu demo [flags]
@@ -44,7 +45,7 @@ func runDemo(e *env, args []string) error {
 		for _, a := range accounts {
 			rows = append(rows, []string{e.l.Role(a.Role), a.Login, a.Password, a.Scope})
 		}
-		writeTable(e.stdout, "  ", rows)
+		tabular.WriteColumns(e.stdout, "  ", rows)
 		fmt.Fprintf(e.stdout, "\n%s\n\n", e.l.T("cli.demo_stop"))
 	})
 }

@@ -14,32 +14,6 @@ import (
 	"pinggu/internal/store"
 )
 
-func replace(e *env, db *store.DB, c *pinggu.Campaign, label, stratum, id, reason, text string) error {
-	var next string
-	err := db.Update(e.ctx, e.actor(), func(tx *store.Tx) error {
-		draws, err := tx.Draws(e.ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		for _, d := range draws {
-			if d.Label == label {
-				next, err = tx.Replace(e.ctx, d.ID, stratum, id, reason, text)
-				return err
-			}
-		}
-		return pinggu.Errorf(pinggu.ENotFound, "draw.not_found")
-	})
-	if err != nil {
-		return err
-	}
-	if next == "" {
-		fmt.Fprintln(e.stdout, e.l.T("draw.queue_empty", "ID", id))
-	} else {
-		fmt.Fprintln(e.stdout, e.l.T("draw.released", "ID", id, "Next", next))
-	}
-	return nil
-}
-
 const drawHelp = `Usage:
   pinggu draw units --campaign C --seed DIGITS --label L [--out RECORD.json]
   pinggu draw respondents --campaign C --seed DIGITS --label L [--out RECORD.json]
@@ -75,80 +49,127 @@ ineligible_deceased, or other with --text — and releases the next person in
 ticket order. record prints a draw's record as it stands now, with every
 replacement.`
 
+// drawCmd is one run of pinggu draw: its flags, database and campaign,
+// with a method per verb.
+type drawCmd struct {
+	e                                           *env
+	db                                          *store.DB
+	c                                           *pinggu.Campaign
+	dsn                                         *string
+	seed, label, out, stratum, id, reason, text *string
+	unit, occasion                              *string
+	quotas                                      multi
+}
+
 func runDraw(e *env, args []string) error {
 	fs := newFlags(e, "draw", drawHelp)
-	dsn := dbFlag(e, fs, "pinggu.db")
+	d := &drawCmd{e: e, dsn: dbFlag(e, fs, "pinggu.db")}
 	code := fs.String("campaign", "", "campaign code")
-	seed := fs.String("seed", "", "dice digits (at least 20)")
-	label := fs.String("label", "", "draw label, e.g. 2026-units")
-	out := fs.String("out", "", "record file to write")
-	stratum := fs.String("stratum", "", "stratum (the unit's id), for replace")
-	id := fs.String("id", "", "the person's id, for replace")
-	reason := fs.String("reason", "", "non-response reason, for replace")
-	text := fs.String("text", "", "the reason in words, for --reason other")
-	unit := fs.String("unit", "", "unit, for interviewees")
-	occasion := fs.String("occasion", "", "the symposium an interviewee draw is for, e.g. \"3 月 5 日座谈会\"")
-	var quotas multi
-	fs.Var(&quotas, "quota", "CATEGORY=N, repeatable, for interviewees")
-	db, err := e.begin(fs, dsn, args, "units", "respondents", "interviewees", "replace", "record", "void")
+	d.seed = fs.String("seed", "", "dice digits (at least 20)")
+	d.label = fs.String("label", "", "draw label, e.g. 2026-units")
+	d.out = fs.String("out", "", "record file to write")
+	d.stratum = fs.String("stratum", "", "stratum (the unit's id), for replace")
+	d.id = fs.String("id", "", "the person's id, for replace")
+	d.reason = fs.String("reason", "", "non-response reason, for replace")
+	d.text = fs.String("text", "", "the reason in words, for --reason other")
+	d.unit = fs.String("unit", "", "unit, for interviewees")
+	d.occasion = fs.String("occasion", "", "the symposium an interviewee draw is for, e.g. \"3 月 5 日座谈会\"")
+	fs.Var(&d.quotas, "quota", "CATEGORY=N, repeatable, for interviewees")
+	db, err := e.begin(fs, d.dsn, args, "units", "respondents", "interviewees", "replace", "record", "void")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	c, err := campaignByCode(e, db, *code)
-	if err != nil {
+	d.db = db
+	if d.c, err = campaignByCode(e, db, *code); err != nil {
 		return err
 	}
 	var rec *sampling.Record
 	switch args[0] {
 	case "units":
-		rec, err = draw.Units(e.ctx, db, e.actor(), c, strings.TrimSpace(*seed), *label)
+		rec, err = draw.Units(e.ctx, db, e.actor(), d.c, strings.TrimSpace(*d.seed), *d.label)
 	case "respondents":
-		var missing []pinggu.Unit
-		rec, missing, err = draw.Respondents(e.ctx, db, e.actor(), c, strings.TrimSpace(*seed), *label)
-		for _, u := range missing {
-			fmt.Fprintln(e.stderr, e.l.T("draw.missing_roster", "Unit", u.Name))
-		}
+		rec, err = d.respondents()
 	case "interviewees":
-		u, uerr := unitByElementID(e, db, *unit)
-		if uerr != nil {
-			return uerr
-		}
-		q := map[string]int{}
-		for _, x := range quotas {
-			cat, n, _ := strings.Cut(x, "=")
-			k, convErr := strconv.Atoi(n)
-			if convErr != nil {
-				return pinggu.Invalid("draw.invalid", []pinggu.Problem{pinggu.NewProblem(0, "quota", "field.not_integer", "Value", n)})
-			}
-			q[cat] = k
-		}
-		rec, err = draw.Interviewees(e.ctx, db, e.actor(), c, u, strings.TrimSpace(*seed), *label, *occasion, q)
-	case "replace":
-		return replace(e, db, c, *label, *stratum, *id, *reason, *text)
-	case "void":
-		return voidDraw(e, db, c, *label, *reason)
+		rec, err = d.interviewees()
 	case "record":
-		err = db.View(e.ctx, func(tx *store.Tx) error {
-			draws, err := tx.Draws(e.ctx, c.ID)
-			if err != nil {
-				return err
-			}
-			for _, d := range draws {
-				if d.Label == *label {
-					_, rec, err = tx.DrawRecord(e.ctx, d.ID)
-					return err
-				}
-			}
-			return pinggu.Errorf(pinggu.ENotFound, "draw.not_found")
-		})
+		rec, err = d.record()
+	case "replace":
+		return d.replace()
+	case "void":
+		return d.void()
 	}
 	if err != nil {
 		return err
 	}
+	return d.write(rec, args[0] != "record")
+}
+
+// respondents draws the respondents of every drawn unit with a frozen
+// roster, and names on stderr the units still without one.
+func (d *drawCmd) respondents() (*sampling.Record, error) {
+	e := d.e
+	rec, missing, err := draw.Respondents(e.ctx, d.db, e.actor(), d.c, strings.TrimSpace(*d.seed), *d.label)
+	for _, u := range missing {
+		fmt.Fprintln(e.stderr, e.l.T("draw.missing_roster", "Unit", u.Name))
+	}
+	return rec, err
+}
+
+// interviewees draws a unit's symposium invitees by the --quota of each
+// category.
+func (d *drawCmd) interviewees() (*sampling.Record, error) {
+	e := d.e
+	u, err := unitByElementID(e, d.db, *d.unit)
+	if err != nil {
+		return nil, err
+	}
+	q := map[string]int{}
+	for _, x := range d.quotas {
+		cat, n, _ := strings.Cut(x, "=")
+		k, err := strconv.Atoi(n)
+		if err != nil {
+			return nil, pinggu.Invalid("draw.invalid", []pinggu.Problem{pinggu.NewProblem(0, "quota", "field.not_integer", "Value", n)})
+		}
+		q[cat] = k
+	}
+	return draw.Interviewees(e.ctx, d.db, e.actor(), d.c, u, strings.TrimSpace(*d.seed), *d.label, *d.occasion, q)
+}
+
+// byLabel is the ID of the campaign's draw labelled --label.
+func (d *drawCmd) byLabel(tx *store.Tx) (int64, error) {
+	draws, err := tx.Draws(d.e.ctx, d.c.ID)
+	if err != nil {
+		return 0, err
+	}
+	for _, x := range draws {
+		if x.Label == *d.label {
+			return x.ID, nil
+		}
+	}
+	return 0, pinggu.Errorf(pinggu.ENotFound, "draw.not_found")
+}
+
+// record is the draw's record as it stands now, with every replacement.
+func (d *drawCmd) record() (rec *sampling.Record, err error) {
+	err = d.db.View(d.e.ctx, func(tx *store.Tx) error {
+		id, err := d.byLabel(tx)
+		if err != nil {
+			return err
+		}
+		_, rec, err = tx.DrawRecord(d.e.ctx, id)
+		return err
+	})
+	return rec, err
+}
+
+// write prints the record as JSON, or writes it to --out; a new draw is
+// summed up on stderr. The audit head is then signed.
+func (d *drawCmd) write(rec *sampling.Record, fresh bool) error {
+	e := d.e
 	var w io.Writer = e.stdout
-	if *out != "" {
-		f, err := os.Create(*out)
+	if *d.out != "" {
+		f, err := os.Create(*d.out)
 		if err != nil {
 			return pinggu.Internal(err)
 		}
@@ -161,38 +182,51 @@ func runDraw(e *env, args []string) error {
 	if err := enc.Encode(rec); err != nil {
 		return err
 	}
-	if args[0] != "record" {
+	if fresh {
 		selected := 0
 		for _, s := range rec.Strata {
 			selected += s.K
 		}
 		fmt.Fprintln(e.stderr, e.l.T("draw.done", "Label", rec.Draw, "Strata", len(rec.Strata), "Selected", selected))
 	}
-	e.anchorNow(db, *dsn)
+	e.anchorNow(d.db, *d.dsn)
 	return nil
 }
 
-// voidDraw voids the draw labelled label, with the reason.
-func voidDraw(e *env, db *store.DB, c *pinggu.Campaign, label, reason string) error {
-	var id int64
-	err := db.View(e.ctx, func(tx *store.Tx) error {
-		draws, err := tx.Draws(e.ctx, c.ID)
-		for _, d := range draws {
-			if d.Label == label {
-				id = d.ID
-			}
+// replace marks a drawn person a non-response and releases the next.
+func (d *drawCmd) replace() error {
+	e := d.e
+	var next string
+	err := d.db.Update(e.ctx, e.actor(), func(tx *store.Tx) error {
+		id, err := d.byLabel(tx)
+		if err != nil {
+			return err
 		}
+		next, err = tx.Replace(e.ctx, id, *d.stratum, *d.id, *d.reason, *d.text)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if id == 0 {
-		return pinggu.Errorf(pinggu.ENotFound, "draw.not_found")
+	if next == "" {
+		fmt.Fprintln(e.stdout, e.l.T("draw.queue_empty", "ID", *d.id))
+	} else {
+		fmt.Fprintln(e.stdout, e.l.T("draw.released", "ID", *d.id, "Next", next))
 	}
-	if err := draw.Void(e.ctx, db, e.actor(), c, id, reason); err != nil {
+	return nil
+}
+
+// void voids the draw labelled --label, with the --reason.
+func (d *drawCmd) void() error {
+	e := d.e
+	var id int64
+	err := d.db.View(e.ctx, func(tx *store.Tx) (err error) { id, err = d.byLabel(tx); return })
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, e.l.T("draw.voided_done", "Label", label))
+	if err := draw.Void(e.ctx, d.db, e.actor(), d.c, id, *d.reason); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, e.l.T("draw.voided_done", "Label", *d.label))
 	return nil
 }

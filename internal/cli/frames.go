@@ -9,6 +9,7 @@ import (
 	"pinggu"
 	"pinggu/internal/draw"
 	"pinggu/internal/store"
+	"pinggu/internal/tabular"
 )
 
 const framesHelp = `Usage:
@@ -73,7 +74,7 @@ func runFrames(e *env, args []string) error {
 	for _, f := range frames {
 		rows = append(rows, []string{f.Stratum, strconv.Itoa(f.N), f.SHA256})
 	}
-	writeTable(e.stdout, "", rows)
+	tabular.WriteColumns(e.stdout, "", rows)
 	fmt.Fprintln(e.stdout, e.l.T("draw.frozen", "N", len(frames)))
 	return nil
 }

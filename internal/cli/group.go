@@ -7,6 +7,7 @@ import (
 
 	"pinggu"
 	"pinggu/internal/store"
+	"pinggu/internal/tabular"
 )
 
 const groupHelp = `Usage:
@@ -124,7 +125,7 @@ func (c *groupCmd) list() error {
 			}
 			rows = append(rows, []string{strconv.FormatInt(g.ID, 10), g.Name, leaderName, strconv.Itoa(len(g.Members)), strings.Join(names, "、")})
 		}
-		writeTable(e.stdout, "", rows)
+		tabular.WriteColumns(e.stdout, "", rows)
 		return nil
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"pinggu"
+	"pinggu/internal/bench"
 	"pinggu/internal/store"
 	"pinggu/internal/store/storetest"
 	"pinggu/internal/survey"
@@ -78,7 +79,7 @@ func killUnderLoad(t *testing.T, dsn string) {
 			}
 			codes = append(codes, batch...)
 		}
-		answers, err := benchAnswers(ctx, db, codes[0])
+		answers, err := bench.Answers(ctx, db, codes[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,8 +106,8 @@ func killUnderLoad(t *testing.T, dsn string) {
 				return n
 			}
 			before := stored()
-			done := make(chan benchResult)
-			go func() { done <- benchFlows(ctx, base, codes[round*per:(round+1)*per], answers, 32, 30*time.Second) }()
+			done := make(chan bench.Result)
+			go func() { done <- bench.Flows(ctx, base, codes[round*per:(round+1)*per], answers, 32, 30*time.Second) }()
 			// Kill once the load is well under way (however slow the
 			// machine, or the race detector, makes it).
 			for start := time.Now(); stored()-before < 50 && time.Since(start) < 20*time.Second; {
@@ -115,9 +116,9 @@ func killUnderLoad(t *testing.T, dsn string) {
 			cmd.Process.Signal(syscall.SIGKILL)
 			cmd.Wait()
 			res := <-done
-			acknowledged += res.ok
-			if res.ok == 0 {
-				t.Errorf("round %d: no flow succeeded before the kill (%s)", round, res.firstErr)
+			acknowledged += res.OK
+			if res.OK == 0 {
+				t.Errorf("round %d: no flow succeeded before the kill (%s)", round, res.FirstErr)
 			}
 			if db.Dialect() == store.Postgres {
 				if left := lingering(t, dsn, app, 10*time.Second); left != "" {

@@ -50,10 +50,16 @@ func runReport(e *env, args []string) error {
 	if args[0] == "check" {
 		return checkTallies(e, db, c)
 	}
-	if !slices.Contains(report.Formats, *format) {
-		return pinggu.Invalid("report.invalid", []pinggu.Problem{pinggu.NewProblem(0, "format", "report.format_unknown", "Value", *format)})
+	return buildReports(e, db, *dsn, c, *unitCode, *all, *format, *out)
+}
+
+// buildReports writes the report of the county or municipal unit
+// unitCode, or with all of every one and the city summary, into out.
+func buildReports(e *env, db *store.DB, dsn string, c *pinggu.Campaign, unitCode string, all bool, format, out string) error {
+	if !slices.Contains(report.Formats, format) {
+		return pinggu.Invalid("report.invalid", []pinggu.Problem{pinggu.NewProblem(0, "format", "report.format_unknown", "Value", format)})
 	}
-	if *all == (*unitCode != "") {
+	if all == (unitCode != "") {
 		return pinggu.Invalid("report.invalid", []pinggu.Problem{pinggu.NewProblem(0, "unit", "report.unit_or_all")})
 	}
 	rs, err := results.LoadSet(e.ctx, db, c)
@@ -62,13 +68,13 @@ func runReport(e *env, args []string) error {
 	}
 	set := report.NewSet(rs, "", time.Now())
 	var areas []*results.Area
-	if *all {
+	if all {
 		areas = append(areas, nil) // the city summary
-		if *format != "xlsx" {
+		if format != "xlsx" {
 			areas = append(areas, set.City.Areas...)
 		}
 	} else {
-		u, err := unitByElementID(e, db, *unitCode)
+		u, err := unitByElementID(e, db, unitCode)
 		if err != nil {
 			return err
 		}
@@ -78,34 +84,34 @@ func runReport(e *env, args []string) error {
 		}
 		areas = append(areas, a)
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return pinggu.Internal(err)
 	}
 	bar := progressbar.NewOptions(len(areas), progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("报告"),
 		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionSetVisibility(isTerminal(e.stderr)))
 	for _, a := range areas {
-		name := report.FileName(a, *format)
-		if a == nil && *format == "xlsx" {
+		name := report.FileName(a, format)
+		if a == nil && format == "xlsx" {
 			name = "000-全市数据册.xlsx"
 		}
-		b, err := set.Bytes(*format, a)
+		b, err := set.Bytes(format, a)
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(*out, name), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(out, name), b, 0o644); err != nil {
 			return pinggu.Internal(err)
 		}
 		bar.Add(1)
 	}
 	bar.Finish()
 	err = db.Update(e.ctx, e.actor(), func(tx *store.Tx) error {
-		return tx.Audit(e.ctx, pinggu.ActionReportBuild, "campaign", c.ID, nil, map[string]any{"format": *format, "files": len(areas), "unit": *unitCode})
+		return tx.Audit(e.ctx, pinggu.ActionReportBuild, "campaign", c.ID, nil, map[string]any{"format": format, "files": len(areas), "unit": unitCode})
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, e.l.T("report.built", "N", len(areas), "Dir", *out))
-	e.anchorNow(db, *dsn)
+	fmt.Fprintln(e.stdout, e.l.T("report.built", "N", len(areas), "Dir", out))
+	e.anchorNow(db, dsn)
 	return nil
 }
 

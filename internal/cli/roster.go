@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,9 +9,9 @@ import (
 	"strings"
 
 	"pinggu"
-	"pinggu/internal/draw"
 	"pinggu/internal/roster"
 	"pinggu/internal/store"
+	"pinggu/internal/tabular"
 )
 
 const rosterHelp = `Usage:
@@ -29,103 +30,146 @@ purge deletes names, phones and notes once the campaign is closed, and
 keeps ids, categories and hashes. U is a unit code, or parent-code/name for a
 branch without a code.`
 
+// rosterCmd is one run of pinggu roster: its flags, database and
+// campaign, with a method per verb.
+type rosterCmd struct {
+	e            *env
+	db           *store.DB
+	c            *pinggu.Campaign
+	fs           *flag.FlagSet
+	unit, reason *string
+	dry          *bool
+	minShare     *int
+}
+
 func runRoster(e *env, args []string) error {
 	fs := newFlags(e, "roster", rosterHelp)
 	dsn := dbFlag(e, fs, "pinggu.db")
 	code := fs.String("campaign", "", "campaign code")
-	unitID := fs.String("unit", "", "unit code")
-	dry := fs.Bool("dry-run", false, "check the file only")
-	reason := fs.String("reason", "", "why an incomplete roster is frozen anyway")
-	minShare := fs.Int("min-share", 0, "least share of the headcount, in percent, before a reason is needed (default: the campaign's setting, 80)")
+	r := &rosterCmd{e: e, fs: fs,
+		unit:     fs.String("unit", "", "unit code"),
+		dry:      fs.Bool("dry-run", false, "check the file only"),
+		reason:   fs.String("reason", "", "why an incomplete roster is frozen anyway"),
+		minShare: fs.Int("min-share", 0, "least share of the headcount, in percent, before a reason is needed (default: the campaign's setting, 80)"),
+	}
 	db, err := e.begin(fs, dsn, args, "upload", "freeze", "list", "purge")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	c, err := campaignByCode(e, db, *code)
+	r.db = db
+	if r.c, err = campaignByCode(e, db, *code); err != nil {
+		return err
+	}
+	if *r.minShare == 0 {
+		*r.minShare = r.c.Settings.MinShare()
+	}
+	switch args[0] {
+	case "upload":
+		return r.upload()
+	case "freeze":
+		return r.freeze()
+	case "list":
+		return r.list()
+	default:
+		return r.purge()
+	}
+}
+
+// freeze freezes the unit's roster.
+func (r *rosterCmd) freeze() error {
+	e := r.e
+	u, err := unitByElementID(e, r.db, *r.unit)
 	if err != nil {
 		return err
 	}
-	ctx := e.ctx
-	if *minShare == 0 {
-		*minShare = c.Settings.MinShare()
+	ro, err := roster.Freeze(e.ctx, r.db, e.actor(), r.c, u, *r.reason, *r.minShare)
+	if err != nil {
+		return err
 	}
-	switch args[0] {
-	case "upload", "freeze":
-		u, err := unitByElementID(e, db, *unitID)
-		if err != nil {
+	fmt.Fprintln(e.stdout, e.l.T("roster.frozen_ok", "Unit", u.Name, "Size", ro.Size, "Hash", ro.SHA256))
+	return nil
+}
+
+// upload checks the file and, without --dry-run, stores it as the unit's
+// roster.
+func (r *rosterCmd) upload() error {
+	e, fs := r.e, r.fs
+	u, err := unitByElementID(e, r.db, *r.unit)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return ExitError{2}
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return pinggu.Errorf(pinggu.EInvalid, "file.cannot_read", "Name", fs.Arg(0))
+	}
+	people, err := roster.Upload(e.ctx, r.db, e.actor(), r.c, u, filepath.Base(fs.Arg(0)), data, *r.dry)
+	if err != nil {
+		return err
+	}
+	members := 0
+	for _, p := range people {
+		if p.Category == pinggu.CategoryMember {
+			members++
+		}
+	}
+	key := "roster.uploaded"
+	if *r.dry {
+		key = "roster.checked"
+	}
+	fmt.Fprintln(e.stdout, e.l.T(key, "Unit", u.Name, "Size", len(people), "Members", members, "Headcount", u.Headcount))
+	return nil
+}
+
+// list prints the campaign's rosters with their state and check.
+func (r *rosterCmd) list() error {
+	e, ctx := r.e, r.e.ctx
+	var rs []pinggu.Roster
+	units := map[int64]*pinggu.Unit{}
+	err := r.db.View(ctx, func(tx *store.Tx) (err error) {
+		if rs, err = tx.Rosters(ctx, r.c.ID); err != nil {
 			return err
 		}
-		if args[0] == "freeze" {
-			r, err := roster.Freeze(ctx, db, e.actor(), c, u, *reason, *minShare)
-			if err != nil {
+		for _, ro := range rs {
+			if units[ro.UnitID], err = tx.Unit(ctx, ro.UnitID); err != nil {
 				return err
 			}
-			fmt.Fprintln(e.stdout, e.l.T("roster.frozen_ok", "Unit", u.Name, "Size", r.Size, "Hash", r.SHA256))
-			return nil
 		}
-		if fs.NArg() != 1 {
-			fs.Usage()
-			return ExitError{2}
-		}
-		data, err := os.ReadFile(fs.Arg(0))
-		if err != nil {
-			return pinggu.Errorf(pinggu.EInvalid, "file.cannot_read", "Name", fs.Arg(0))
-		}
-		people, err := roster.Upload(ctx, db, e.actor(), c, u, filepath.Base(fs.Arg(0)), data, *dry)
-		if err != nil {
-			return err
-		}
-		members := 0
-		for _, p := range people {
-			if p.Category == pinggu.CategoryMember {
-				members++
-			}
-		}
-		key := "roster.uploaded"
-		if *dry {
-			key = "roster.checked"
-		}
-		fmt.Fprintln(e.stdout, e.l.T(key, "Unit", u.Name, "Size", len(people), "Members", members, "Headcount", u.Headcount))
-	case "list":
-		var rs []pinggu.Roster
-		units := map[int64]*pinggu.Unit{}
-		err := db.View(ctx, func(tx *store.Tx) (err error) {
-			if rs, err = tx.Rosters(ctx, c.ID); err != nil {
-				return err
-			}
-			for _, r := range rs {
-				if units[r.UnitID], err = tx.Unit(ctx, r.UnitID); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		rows := [][]string{{"UNIT", "STATE", "SIZE", "MEMBERS", "HEADCOUNT", "CHECK", "SHA-256"}}
-		for _, r := range rs {
-			u := units[r.UnitID]
-			check := "ok"
-			if !pinggu.Complete(r.Members, u.Headcount, *minShare) {
-				check = e.l.T("roster.flag_short")
-			}
-			rows = append(rows, []string{draw.ElementID(*u) + " " + u.Name, e.l.T("roster.state." + r.State), strconv.Itoa(r.Size),
-				strconv.Itoa(r.Members), strconv.Itoa(u.Headcount), check, r.SHA256})
-		}
-		writeTable(e.stdout, "", rows)
-	case "purge":
-		if !c.State.Closed() {
-			return pinggu.Errorf(pinggu.EConflict, "roster.purge_open", "State", string(c.State))
-		}
-		var n int
-		err := db.Update(ctx, e.actor(), func(tx *store.Tx) (err error) { n, err = tx.PurgeRosters(ctx, c.ID); return })
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(e.stdout, e.l.T("roster.purged", "N", n))
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	rows := [][]string{{"UNIT", "STATE", "SIZE", "MEMBERS", "HEADCOUNT", "CHECK", "SHA-256"}}
+	for _, ro := range rs {
+		u := units[ro.UnitID]
+		check := "ok"
+		if !pinggu.Complete(ro.Members, u.Headcount, *r.minShare) {
+			check = e.l.T("roster.flag_short")
+		}
+		rows = append(rows, []string{u.ElementID() + " " + u.Name, e.l.T("roster.state." + ro.State), strconv.Itoa(ro.Size),
+			strconv.Itoa(ro.Members), strconv.Itoa(u.Headcount), check, ro.SHA256})
+	}
+	tabular.WriteColumns(e.stdout, "", rows)
+	return nil
+}
+
+// purge deletes names, phones and notes of a closed campaign's rosters.
+func (r *rosterCmd) purge() error {
+	e := r.e
+	if !r.c.State.Closed() {
+		return pinggu.Errorf(pinggu.EConflict, "roster.purge_open", "State", string(r.c.State))
+	}
+	var n int
+	err := r.db.Update(e.ctx, e.actor(), func(tx *store.Tx) (err error) { n, err = tx.PurgeRosters(e.ctx, r.c.ID); return })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, e.l.T("roster.purged", "N", n))
 	return nil
 }
 

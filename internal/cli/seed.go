@@ -6,6 +6,7 @@ import (
 	"pinggu"
 	"pinggu/internal/sampling"
 	"pinggu/internal/store"
+	"pinggu/internal/tabular"
 )
 
 const seedHelp = `Usage:
@@ -71,7 +72,7 @@ func runSeed(e *env, args []string) error {
 		all = all && p.Share != ""
 		rows = append(rows, []string{p.Party, p.Commitment, revealed})
 	}
-	writeTable(e.stdout, "", rows)
+	tabular.WriteColumns(e.stdout, "", rows)
 	if all {
 		fmt.Fprintln(e.stdout, e.l.T("seed.ready", "Seed", sampling.RevealedSeed(parties)))
 	} else if len(parties) == 0 {

@@ -11,6 +11,7 @@ import (
 	"pinggu"
 	"pinggu/internal/auth"
 	"pinggu/internal/store"
+	"pinggu/internal/tabular"
 )
 
 const userHelp = `Usage:
@@ -148,7 +149,7 @@ func (c *userCmd) list() error {
 		}
 		rows = append(rows, []string{strconv.FormatInt(u.ID, 10), u.Login, u.Name, string(u.Role), fmt.Sprint(u.Scope), status})
 	}
-	writeTable(e.stdout, "", rows)
+	tabular.WriteColumns(e.stdout, "", rows)
 	return nil
 }
 

@@ -28,7 +28,7 @@ func rosters(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Cam
 		}
 		all, err := tx.Units(ctx)
 		for _, u := range all {
-			if sampled[draw.ElementID(u)] {
+			if sampled[u.ElementID()] {
 				units = append(units, u)
 			}
 		}
@@ -51,7 +51,7 @@ func rosters(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Cam
 			case i%17 == 0:
 				cat = "两代表一委员"
 			}
-			key := fmt.Sprintf("%s-%d", draw.ElementID(u), i)
+			key := fmt.Sprintf("%s-%d", u.ElementID(), i)
 			fmt.Fprintf(&b, "%s,%s,%s,\n", person(key), mobile(key), cat)
 		}
 		if _, err := roster.Upload(ctx, db, actor, c, &u, "名单.csv", []byte(b.String()), false); err != nil {
@@ -143,7 +143,7 @@ func fieldwork(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 		all, err := tx.Units(ctx)
 		for _, u := range all {
 			byID[u.ID] = u
-			if samples[draw.ElementID(u)] > 0 && u.Code != "M001" {
+			if samples[u.ElementID()] > 0 && u.Code != "M001" {
 				units = append(units, u)
 			}
 		}
@@ -153,7 +153,7 @@ func fieldwork(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 		return err
 	}
 	for _, u := range units {
-		n := samples[draw.ElementID(u)]
+		n := samples[u.ElementID()]
 		codes, _, err := survey.Issue(ctx, db, actor, c, &u, "", n)
 		if err != nil {
 			return err

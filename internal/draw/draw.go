@@ -15,12 +15,6 @@ import (
 	"pinggu/internal/store"
 )
 
-// KindUnits is the kind of a unit draw (pinggu.DrawUnits).
-const KindUnits = pinggu.DrawUnits
-
-// ElementID is a unit's id in a frame (pinggu.Unit.ElementID).
-func ElementID(u pinggu.Unit) string { return u.ElementID() }
-
 // BuildFrames makes the frames of a campaign from the registry: per county,
 // the strata "<county>/county_dept", "<county>/township" and
 // "<county>/branch" (every branch whose nearest county is that county); and
@@ -42,7 +36,7 @@ func BuildFrames(units []pinggu.Unit) []store.Frame {
 	rows := map[string][]sampling.FrameRow{}
 	kinds := map[string]pinggu.UnitKind{}
 	add := func(stratum string, kind pinggu.UnitKind, u pinggu.Unit) {
-		rows[stratum] = append(rows[stratum], sampling.FrameRow{ID: ElementID(u), Name: u.Name})
+		rows[stratum] = append(rows[stratum], sampling.FrameRow{ID: u.ElementID(), Name: u.Name})
 		kinds[stratum] = kind
 	}
 	for _, u := range units {
@@ -166,7 +160,7 @@ func Units(ctx context.Context, db *store.DB, actor store.Actor, campaign *pingg
 			return err
 		}
 		rec.Campaign, rec.CommitReveal = campaign.Code, parties
-		_, err = tx.SaveDraw(ctx, campaign.ID, KindUnits, rec)
+		_, err = tx.SaveDraw(ctx, campaign.ID, pinggu.DrawUnits, rec)
 		return err
 	})
 	return rec, err

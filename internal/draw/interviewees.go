@@ -85,7 +85,7 @@ func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pingg
 				return err
 			}
 			for _, st := range old.Strata {
-				if strings.HasPrefix(st.Stratum, ElementID(*u)+"/") {
+				if strings.HasPrefix(st.Stratum, u.ElementID()+"/") {
 					return pinggu.Errorf(pinggu.EConflict, "draw.occasion_drawn", "Occasion", occasion, "Label", d.Label)
 				}
 			}
@@ -95,9 +95,9 @@ func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pingg
 			return err
 		}
 		if sampling.Hash(frame) != hash {
-			return pinggu.Errorf(pinggu.EConflict, "draw.frame_changed", "Stratum", ElementID(*u))
+			return pinggu.Errorf(pinggu.EConflict, "draw.frame_changed", "Stratum", u.ElementID())
 		}
-		frames := CategoryFrames(ElementID(*u), frame)
+		frames := CategoryFrames(u.ElementID(), frame)
 		cats := make([]string, 0, len(quotas))
 		for cat := range quotas {
 			cats = append(cats, cat)
@@ -105,7 +105,7 @@ func Interviewees(ctx context.Context, db *store.DB, actor store.Actor, c *pingg
 		slices.Sort(cats)
 		var strata []sampling.Stratum
 		for _, cat := range cats {
-			label := ElementID(*u) + "/" + cat
+			label := u.ElementID() + "/" + cat
 			f, ok := frames[label]
 			if !ok {
 				return pinggu.Invalid("draw.invalid", []pinggu.Problem{pinggu.NewProblem(0, "quota", "draw.category_empty", "Category", cat)})

@@ -35,7 +35,7 @@ func standing(ctx context.Context, tx *store.Tx, campaign int64, seed string) ([
 // noUnitDraw refuses a second unit draw.
 func noUnitDraw(draws []store.DrawInfo) error {
 	for _, d := range draws {
-		if d.Kind == KindUnits {
+		if d.Kind == pinggu.DrawUnits {
 			return pinggu.Errorf(pinggu.EConflict, "draw.units_done", "Label", d.Label)
 		}
 	}

@@ -83,10 +83,10 @@ func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu
 		var municipal []unitFrame
 		already := 0
 		for _, u := range units {
-			if !sampled[ElementID(u)] {
+			if !sampled[u.ElementID()] {
 				continue
 			}
-			if drawn[ElementID(u)] {
+			if drawn[u.ElementID()] {
 				already++
 				continue
 			}
@@ -99,7 +99,7 @@ func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu
 				return err
 			}
 			if sampling.Hash(frame) != hash {
-				return pinggu.Errorf(pinggu.EConflict, "draw.frame_changed", "Stratum", ElementID(u))
+				return pinggu.Errorf(pinggu.EConflict, "draw.frame_changed", "Stratum", u.ElementID())
 			}
 			rows, _ := sampling.ParseFrame(frame)
 			uf := unitFrame{u, frame, len(rows)}
@@ -120,13 +120,13 @@ func Respondents(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu
 		for _, uf := range municipal {
 			// min(MinMunicipal, N) completes, drawn at the expected response rate.
 			k := c.Settings.Inflate(min(c.Settings.MinMunicipal, uf.n), uf.n)
-			strata = append(strata, sampling.Stratum{Label: ElementID(uf.unit), Frame: uf.frame, Rule: "quota", K: k})
+			strata = append(strata, sampling.Stratum{Label: uf.unit.ElementID(), Frame: uf.frame, Rule: "quota", K: k})
 		}
 		for g, ufs := range groups {
 			shares := make([]sampling.Share, len(ufs))
 			frames := map[string][]byte{}
 			for i, uf := range ufs {
-				shares[i] = sampling.Share{Stratum: ElementID(uf.unit), N: uf.n}
+				shares[i] = sampling.Share{Stratum: uf.unit.ElementID(), N: uf.n}
 				frames[shares[i].Stratum] = uf.frame
 			}
 			// A later ceremony gives the county what the earlier ones left
@@ -193,8 +193,8 @@ func RosterFrames(ctx context.Context, tx *store.Tx, c *pinggu.Campaign) ([]stor
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, store.Frame{Stratum: ElementID(*u), CSV: frame, SHA256: hash, N: r.Size})
-		for stratum, f := range CategoryFrames(ElementID(*u), frame) {
+		out = append(out, store.Frame{Stratum: u.ElementID(), CSV: frame, SHA256: hash, N: r.Size})
+		for stratum, f := range CategoryFrames(u.ElementID(), frame) {
 			out = append(out, store.Frame{Stratum: stratum, CSV: f, SHA256: sampling.Hash(f)})
 		}
 	}

@@ -14,7 +14,8 @@ import (
 // ExportStats says what an export wrote and left out.
 type ExportStats struct {
 	Rows        int // responses written
-	HiddenUnits int // units with fewer than MinRespondents responses, left out
+	HiddenUnits int // units whose results S5 hides, left out
+	RowsLeftOut int // their responses
 }
 
 // ExportResponses streams a campaign's moved responses, anonymous, one row
@@ -123,6 +124,8 @@ func ExportResponsesTo(ctx context.Context, db *store.DB, c *pinggu.Campaign, op
 		err = tx.EachRawResponse(ctx, c.ID, func(r *store.RawResponse) error {
 			if uc := cells[r.UnitID]; uc != nil && uc.ok {
 				st.Rows++
+			} else {
+				st.RowsLeftOut++
 			}
 			batch = append(batch, *r)
 			if len(batch) == batchSize {

@@ -63,7 +63,7 @@ func TestExportResponses(t *testing.T) {
 		}
 		var csvBuf, xlsxBuf bytes.Buffer
 		st, err := ExportResponses(ctx, db, c, &csvBuf, "csv")
-		if err != nil || st.Rows != 46 || st.HiddenUnits != 2 {
+		if err != nil || st.Rows != 46 || st.HiddenUnits != 2 || st.RowsLeftOut != 6 {
 			t.Fatalf("csv: %+v %v", st, err)
 		}
 		if _, err := ExportResponses(ctx, db, c, &xlsxBuf, "xlsx"); err != nil {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"pinggu"
-	"pinggu/internal/draw"
 	"pinggu/internal/sampling"
 	"pinggu/internal/store"
 	"pinggu/internal/tabular"
@@ -88,7 +87,7 @@ func rostered(ctx context.Context, tx *store.Tx, c *pinggu.Campaign, u *pinggu.U
 	if err != nil {
 		return err
 	}
-	if !sampled[draw.ElementID(*u)] {
+	if !sampled[u.ElementID()] {
 		return pinggu.Errorf(pinggu.EConflict, "roster.not_sampled", "Unit", u.Name)
 	}
 	return nil
@@ -148,7 +147,7 @@ func Freeze(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.Camp
 		}
 		rows := make([]sampling.FrameRow, len(r.People))
 		for i := range r.People {
-			r.People[i].ID = fmt.Sprintf("%s-%04d", draw.ElementID(*u), i+1)
+			r.People[i].ID = fmt.Sprintf("%s-%04d", u.ElementID(), i+1)
 			rows[i] = sampling.FrameRow{ID: r.People[i].ID, Name: r.People[i].Category}
 		}
 		frame := sampling.CanonicalCSV(rows)

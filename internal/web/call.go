@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"pinggu"
-	"pinggu/internal/draw"
 	"pinggu/internal/sampling"
 	"pinggu/internal/store"
 )
@@ -54,7 +53,7 @@ func (s *Server) renderCall(w http.ResponseWriter, r *http.Request, c *reqCtx, s
 		return pinggu.Errorf(pinggu.EConflict, "draw.voided", "Label", info.Label)
 	}
 	unit := c.Unit.Unit
-	id := draw.ElementID(unit)
+	id := unit.ElementID()
 	v := callView{Page: s.page(w, r, c), Campaign: cp, Info: info, Unit: unit, Reasons: pinggu.NonResponseReasons, Error: msg,
 		CanChange: cp.State.Collecting()}
 	err = s.db.Update(r.Context(), store.ActorOf(c.User), func(tx *store.Tx) error {
@@ -114,7 +113,7 @@ func (s *Server) replacePerson(w http.ResponseWriter, r *http.Request, c *reqCtx
 		return err
 	}
 	stratum := r.PostFormValue("stratum")
-	id := draw.ElementID(c.Unit.Unit)
+	id := c.Unit.Unit.ElementID()
 	if stratum != id && !strings.HasPrefix(stratum, id+"/") {
 		// Only this unit's strata: the unit was authorised, not the stratum.
 		return pinggu.Errorf(pinggu.EInvalid, "draw.stratum_other_unit")

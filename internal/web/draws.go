@@ -218,7 +218,7 @@ func (s *Server) drawRecord(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 		s.db.View(r.Context(), func(tx *store.Tx) (err error) { all, err = tx.Units(r.Context()); return })
 		for _, u := range all {
 			if pinggu.Authorize(c.User, pinggu.PermRosterFreeze, pathOf(all, u)) == nil {
-				v.Units[draw.ElementID(u)] = u
+				v.Units[u.ElementID()] = u
 			}
 		}
 	}

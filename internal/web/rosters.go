@@ -56,7 +56,7 @@ func (s *Server) rosterList(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 			return err
 		}
 		for _, u := range scopeFilter(c.User, all) {
-			id := draw.ElementID(u)
+			id := u.ElementID()
 			if !sampled[id] || pinggu.Authorize(c.User, pinggu.PermRosterView, pathOf(all, u)) != nil {
 				continue
 			}

@@ -1,4 +1,4 @@
-package cli
+package tabular
 
 import (
 	"fmt"
@@ -7,9 +7,9 @@ import (
 	"unicode"
 )
 
-// writeTable prints rows in aligned columns. text/tabwriter counts runes,
+// WriteColumns prints rows in aligned columns, each line after indent. text/tabwriter counts runes,
 // which misaligns Chinese: a CJK character takes two terminal columns.
-func writeTable(w io.Writer, indent string, rows [][]string) {
+func WriteColumns(w io.Writer, indent string, rows [][]string) {
 	var widths []int
 	for _, r := range rows {
 		for i, c := range r {
