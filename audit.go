@@ -96,6 +96,14 @@ const (
 	ActionFramesFreeze       = "frames.freeze"
 	ActionFrameworkSave      = "framework.save"
 	ActionGroupCreate        = "group.create"
+	ActionCallAttempt        = "call.attempt"
+	ActionPhoneReveal        = "phone.reveal"
+	ActionFileDownload       = "file.download"
+	ActionSelfCheckSubmit    = "selfcheck.submit"
+	ActionSelfCheckReview    = "selfcheck.review"
+	ActionHearingSave        = "hearing.save"
+	ActionFindingDelete      = "finding.delete"
+	ActionFindingAdd         = "finding.add"
 	ActionGroupUpdate        = "group.update"
 	ActionPersonalView       = "personal.view"
 	ActionRegistryExport     = "registry.export"
@@ -137,6 +145,14 @@ var AuditActions = []string{
 	ActionFramesFreeze,
 	ActionFrameworkSave,
 	ActionGroupCreate,
+	ActionCallAttempt,
+	ActionPhoneReveal,
+	ActionFileDownload,
+	ActionSelfCheckSubmit,
+	ActionSelfCheckReview,
+	ActionHearingSave,
+	ActionFindingDelete,
+	ActionFindingAdd,
 	ActionGroupUpdate,
 	ActionPersonalView,
 	ActionRegistryExport,
