@@ -98,7 +98,6 @@ const (
 	ActionGroupCreate        = "group.create"
 	ActionCallAttempt        = "call.attempt"
 	ActionPhoneReveal        = "phone.reveal"
-	ActionFileDownload       = "file.download"
 	ActionSelfCheckSubmit    = "selfcheck.submit"
 	ActionSelfCheckReview    = "selfcheck.review"
 	ActionHearingSave        = "hearing.save"
@@ -147,7 +146,6 @@ var AuditActions = []string{
 	ActionGroupCreate,
 	ActionCallAttempt,
 	ActionPhoneReveal,
-	ActionFileDownload,
 	ActionSelfCheckSubmit,
 	ActionSelfCheckReview,
 	ActionHearingSave,

@@ -38,6 +38,11 @@ var kindChinese = map[UnitKind]string{
 // Chinese is the kind's term as it appears in import files and reports.
 func (k UnitKind) Chinese() string { return kindChinese[k] }
 
+// Area reports whether units of kind k are report areas: a county (一县一报告)
+// or a municipal unit (一单位一报告), each with its own evaluation group,
+// self-assessment and hearings.
+func (k UnitKind) Area() bool { return k == KindCounty || k == KindMunicipalUnit }
+
 // Valid reports whether k is one of the known kinds.
 func (k UnitKind) Valid() bool { _, ok := kindChinese[k]; return ok }
 

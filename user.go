@@ -127,6 +127,12 @@ const (
 	PermReportReview  Permission = "report.review"   // accept or return a submitted report: the office
 	PermSummaryView   Permission = "summary.view"    // the city summary and every area's results: the office and viewers
 	PermDrawsView     Permission = "draws.view"      // the frames, the draws and their records: everyone but liaisons
+
+	PermSelfCheckView   Permission = "selfcheck.view"   // a unit's self-assessment: the office, the unit's group, its liaison
+	PermSelfCheckSubmit Permission = "selfcheck.submit" // submit it: the unit's liaison, or the office
+	PermSelfCheckReview Permission = "selfcheck.review" // return or accept it: the unit's group, or the office
+	PermHearingView     Permission = "hearing.view"     // hearing records and findings: the office, viewers, groups in scope; never liaisons
+	PermHearingWrite    Permission = "hearing.write"    // record hearings and findings: the area's group, or the office
 )
 
 // Authorize decides whether u may do p. For unit-bound permissions, target
@@ -158,17 +164,22 @@ func Authorize(u *User, p Permission, target *UnitPath) error {
 		if u.Role == RoleAdmin || u.Role == RoleViewer {
 			return nil
 		}
-	case PermProgressView, PermResultsView, PermDrawsView:
+	case PermProgressView, PermResultsView, PermDrawsView, PermHearingView:
 		if u.Role != RoleLiaison && (target == nil || InScope(u, *target)) {
 			return nil
 		}
-	case PermRosterView, PermRosterUpload, PermRosterFreeze, PermCodesIssue, PermReportWrite:
+	case PermRosterView, PermRosterUpload, PermRosterFreeze, PermCodesIssue, PermReportWrite,
+		PermSelfCheckView, PermSelfCheckSubmit, PermSelfCheckReview, PermHearingWrite:
 		allowed := map[Permission][]Role{
-			PermRosterView:   {RoleAdmin, RoleEvaluator, RoleLiaison},
-			PermRosterUpload: {RoleAdmin, RoleLiaison},
-			PermRosterFreeze: {RoleAdmin, RoleEvaluator},
-			PermCodesIssue:   {RoleAdmin, RoleEvaluator},
-			PermReportWrite:  {RoleAdmin, RoleEvaluator},
+			PermRosterView:      {RoleAdmin, RoleEvaluator, RoleLiaison},
+			PermRosterUpload:    {RoleAdmin, RoleLiaison},
+			PermRosterFreeze:    {RoleAdmin, RoleEvaluator},
+			PermCodesIssue:      {RoleAdmin, RoleEvaluator},
+			PermReportWrite:     {RoleAdmin, RoleEvaluator},
+			PermSelfCheckView:   {RoleAdmin, RoleEvaluator, RoleLiaison},
+			PermSelfCheckSubmit: {RoleAdmin, RoleLiaison},
+			PermSelfCheckReview: {RoleAdmin, RoleEvaluator},
+			PermHearingWrite:    {RoleAdmin, RoleEvaluator},
 		}[p]
 		for _, r := range allowed {
 			if u.Role == r && (target == nil || InScope(u, *target)) {

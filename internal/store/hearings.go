@@ -201,4 +201,3 @@ func (tx *Tx) DeleteFinding(ctx context.Context, hearing, id int64) error {
 	}
 	return tx.Audit(ctx, pinggu.ActionFindingDelete, "hearing", hearing, f, nil)
 }
-

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"pinggu"
 	"pinggu/internal/store"
@@ -23,10 +24,21 @@ type homeView struct {
 	Campaigns []activeCampaign
 }
 
-// activeCampaign is a campaign under way with where its stages stand.
+// activeCampaign is a campaign under way with where its stages stand,
+// and for a liaison of a county or municipal unit, its self-assessment.
 type activeCampaign struct {
 	pinggu.Campaign
-	Stages []pinggu.Deadline
+	Stages    []pinggu.Deadline
+	SelfCheck *liaisonTask
+}
+
+// liaisonTask is what a unit's liaison must hand in, by when, and where
+// it stands.
+type liaisonTask struct {
+	Unit  pinggu.Unit
+	State pinggu.SelfCheckState
+	Due   pinggu.Date
+	Note  string // the group's reason, when it was sent back
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -73,8 +85,30 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	}
 	for _, cp := range campaigns {
 		if !cp.State.Closed() {
-			v.Campaigns = append(v.Campaigns, activeCampaign{Campaign: cp, Stages: campaignDeadlines(&cp, s.loc)})
+			ac := activeCampaign{Campaign: cp, Stages: campaignDeadlines(&cp, s.loc)}
+			if c.User.Role == pinggu.RoleLiaison && len(v.Roots) == 1 && v.Roots[0].Kind.Area() && cp.State != pinggu.StateDraft {
+				if ac.SelfCheck, err = s.liaisonTask(r, &cp, v.Roots[0]); err != nil {
+					return err
+				}
+			}
+			v.Campaigns = append(v.Campaigns, ac)
 		}
 	}
 	return s.render(w, http.StatusOK, "home", v)
+}
+
+// liaisonTask is the self-assessment the liaison of area u owes cp.
+func (s *Server) liaisonTask(r *http.Request, cp *pinggu.Campaign, u pinggu.Unit) (*liaisonTask, error) {
+	var versions []pinggu.SelfCheck
+	if err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { versions, err = tx.SelfChecks(r.Context(), cp.ID, u.ID); return }); err != nil {
+		return nil, err
+	}
+	t := &liaisonTask{Unit: u, Due: cp.Settings.Due(pinggu.StageSelfReport)}
+	var latest *pinggu.SelfCheck
+	if len(versions) > 0 {
+		latest = &versions[len(versions)-1]
+		t.Note = latest.Reason
+	}
+	t.State = pinggu.SelfCheckStateOf(latest, s.pastDeadline(cp, pinggu.StageSelfReport, time.Now()))
+	return t, nil
 }

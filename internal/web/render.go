@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -88,6 +89,12 @@ func parseTemplates() (map[string]*template.Template, error) {
 	}
 	funcs := template.FuncMap{
 		"mask": pinggu.MaskPhone,
+		"kb": func(n int) string {
+			if n < 1<<20 {
+				return fmt.Sprintf("%.0f KB", math.Ceil(float64(n)/1024))
+			}
+			return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		},
 		"join": strings.Join,
 		"fieldOf": func(name, label, value string, errs map[string]string, hint string) field {
 			return field{Name: name, Label: label, Value: value, Error: errs[name], Hint: hint}
@@ -125,12 +132,17 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return stratum
 		},
 	}
+	// Partials (templates/partial_*.html) define blocks that several pages use.
+	partials, err := fs.Glob(assets, "templates/partial_*.html")
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "partial_") {
 			continue
 		}
-		files := []string{"templates/layout.html", f}
+		files := append([]string{"templates/layout.html", f}, partials...)
 		if strings.HasPrefix(name, "survey") {
 			files = []string{f} // the respondent's pages stand alone: no menus, no session
 		}

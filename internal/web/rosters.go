@@ -137,13 +137,9 @@ func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, c *reqCtx,
 }
 
 func (s *Server) rosterFailed(w http.ResponseWriter, r *http.Request, c *reqCtx, cp *pinggu.Campaign, v rosterView, err error) error {
-	e := pinggu.AsError(err)
-	if e.Code != pinggu.EInvalid && e.Code != pinggu.EConflict {
+	var ok bool
+	if v.Message, v.Problems, ok = c.problems(err); !ok {
 		return err
-	}
-	v.Message = c.L.Error(e)
-	for _, p := range e.Problems {
-		v.Problems = append(v.Problems, c.L.Problem(p))
 	}
 	return s.renderRoster(w, r, c, cp, http.StatusUnprocessableEntity, v)
 }
