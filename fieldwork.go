@@ -278,3 +278,7 @@ func (f *Finding) Validate() []Problem {
 	}
 	return ps
 }
+
+// CheckNote checks a short note (a call's, a finding's inspected items):
+// valid text of at most MaxFindingText characters; "" when it is fine.
+func CheckNote(s string) string { return checkLongText(s, MaxFindingText) }

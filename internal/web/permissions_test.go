@@ -117,6 +117,8 @@ var permissionRows = map[string]access{
 	"POST /campaigns/{cid}/draws/{did}/void":                                setup,
 	"GET /campaigns/{cid}/draws/{did}/units/{id}/call":                      rosterFreeze,
 	"POST /campaigns/{cid}/draws/{did}/units/{id}/replace":                  rosterFreeze,
+	"POST /campaigns/{cid}/draws/{did}/units/{id}/reveal":                   rosterFreeze,
+	"POST /campaigns/{cid}/draws/{did}/units/{id}/attempt":                  rosterFreeze,
 	"GET /campaigns/{cid}/rosters":                                          campaign,
 	"GET /campaigns/{cid}/progress":                                         progress,
 	"GET /campaigns/{cid}/ballots":                                          ballots,

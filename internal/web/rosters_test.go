@@ -137,16 +137,58 @@ func TestRosterThroughTheWeb(t *testing.T) {
 	evaluator := f.session("evaluator")
 	_, body = f.doAs(evaluator, "GET", call+"/call", nil)
 	first := st.Order[0]
-	if !strings.Contains(body, first.ID) || !strings.Contains(body, "tel:138") || audits() != before+1 {
-		t.Errorf("call page: has %s %v, audited %d", first.ID, strings.Contains(body, "tel:138"), audits()-before)
+	if !strings.Contains(body, first.ID) || strings.Contains(body, "tel:") || !strings.Contains(body, "138****") || audits() != before+1 {
+		t.Errorf("call page: has %s, numbers masked %v, audited %d", first.ID, !strings.Contains(body, "tel:"), audits()-before)
 	}
-	res, _ = f.doAs(evaluator, "POST", call+"/replace", url.Values{"stratum": {st.Stratum}, "id": {first.ID}, "reason": {"no_answer_3_attempts"}})
+	// One number shown on request, and the showing audited.
+	res, body = f.doAs(evaluator, "POST", call+"/reveal", url.Values{"stratum": {st.Stratum}, "id": {first.ID}})
+	if res.StatusCode != 200 || strings.Count(body, "tel:138") != 1 {
+		t.Errorf("reveal: %d, %d numbers shown", res.StatusCode, strings.Count(body, "tel:138"))
+	}
+	var reveals []pinggu.AuditEntry
+	f.db.View(ctx, func(tx *store.Tx) error {
+		es, err := tx.AuditEntries(ctx, store.AuditFilter{Limit: 10000})
+		for _, e := range es {
+			if e.Action == pinggu.ActionPhoneReveal {
+				reveals = append(reveals, e)
+			}
+		}
+		return err
+	})
+	if len(reveals) != 1 || !strings.Contains(string(reveals[0].After), first.ID) || reveals[0].Actor != "evaluator" {
+		t.Errorf("reveal audit: %+v", reveals)
+	}
+	// Three unanswered calls on one day do not yet make a non-response
+	// (S3a.5 asks for two days); a refusal does, and releases the next.
+	for range 3 {
+		if res, _ := f.doAs(evaluator, "POST", call+"/attempt", url.Values{"stratum": {st.Stratum}, "id": {first.ID}, "outcome": {"no_answer"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("attempt: %d", res.StatusCode)
+		}
+	}
+	f.db.View(ctx, func(tx *store.Tx) error { _, rec, _ = tx.DrawRecord(ctx, did); return nil })
+	if got := rec.Strata[0].Order[0].Status; got != "selected" {
+		t.Errorf("after three calls on one day: %s", got)
+	}
+	res, _ = f.doAs(evaluator, "POST", call+"/attempt", url.Values{"stratum": {st.Stratum}, "id": {first.ID}, "outcome": {"refused"}, "note": {"本人表示不愿参加"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("refusal: %d", res.StatusCode)
+	}
+	f.db.View(ctx, func(tx *store.Tx) error { _, rec, _ = tx.DrawRecord(ctx, did); return nil })
+	if got := rec.Strata[0].Order; got[0].Status != "non_response:refused" || got[st.K].Status != "released" {
+		t.Errorf("after the refusal: %s / %s", got[0].Status, got[st.K].Status)
+	}
+	if res, _ := f.doAs(evaluator, "POST", call+"/attempt", url.Values{"stratum": {st.Stratum}, "id": {first.ID}, "outcome": {"answered"}}); res.StatusCode != 422 {
+		t.Errorf("a call to a replaced person: %d", res.StatusCode)
+	}
+	// The protocol's other reasons stay at hand for what a call does not show.
+	second := rec.Strata[0].Order[1]
+	res, _ = f.doAs(evaluator, "POST", call+"/replace", url.Values{"stratum": {st.Stratum}, "id": {second.ID}, "reason": {"ineligible_deceased"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("replace: %d", res.StatusCode)
 	}
 	f.db.View(ctx, func(tx *store.Tx) error { _, rec, _ = tx.DrawRecord(ctx, did); return nil })
-	if got := rec.Strata[0].Order; got[0].Status != "non_response:no_answer_3_attempts" || got[st.K].Status != "released" {
-		t.Errorf("after replacement: %s / %s", got[0].Status, got[st.K].Status)
+	if got := rec.Strata[0].Order; got[1].Status != "non_response:ineligible_deceased" || got[st.K+1].Status != "released" {
+		t.Errorf("after replacement: %s / %s", got[1].Status, got[st.K+1].Status)
 	}
 
 	// A symposium: 5 members drawn by the group with a fresh seed.

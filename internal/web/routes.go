@@ -83,6 +83,8 @@ func (s *Server) routes() []route {
 		{"POST", "/campaigns/{cid}/draws/{did}/void", pinggu.PermCampaignSetup, false, s.drawVoid},
 		{"GET", "/campaigns/{cid}/draws/{did}/units/{id}/call", pinggu.PermRosterFreeze, true, s.callPage},
 		{"POST", "/campaigns/{cid}/draws/{did}/units/{id}/replace", pinggu.PermRosterFreeze, true, s.replacePerson},
+		{"POST", "/campaigns/{cid}/draws/{did}/units/{id}/reveal", pinggu.PermRosterFreeze, true, s.phoneReveal},
+		{"POST", "/campaigns/{cid}/draws/{did}/units/{id}/attempt", pinggu.PermRosterFreeze, true, s.callAttempt},
 
 		{"GET", "/campaigns/{cid}/rosters", pinggu.PermCampaignView, false, s.rosterList},
 		{"GET", "/campaigns/{cid}/progress", pinggu.PermProgressView, false, s.surveyProgress},
