@@ -201,14 +201,16 @@ func TestVerifyAuditChain(t *testing.T) {
 
 // TestNonResponseAfter: the S3a.5 rule on call attempts.
 func TestNonResponseAfter(t *testing.T) {
-	a := func(o pinggu.CallOutcome, day string) pinggu.CallAttempt { return pinggu.CallAttempt{Outcome: o, Day: pinggu.Date(day)} }
+	a := func(o pinggu.CallOutcome, day string) pinggu.CallAttempt {
+		return pinggu.CallAttempt{Outcome: o, Day: pinggu.Date(day)}
+	}
 	for _, c := range []struct {
 		attempts []pinggu.CallAttempt
 		want     string
 	}{
 		{nil, ""},
 		{[]pinggu.CallAttempt{a(pinggu.CallNoAnswer, "2026-12-01"), a(pinggu.CallBusy, "2026-12-01"), a(pinggu.CallNoAnswer, "2026-12-01")}, ""}, // one day only
-		{[]pinggu.CallAttempt{a(pinggu.CallNoAnswer, "2026-12-01"), a(pinggu.CallNoAnswer, "2026-12-02")}, ""},                                  // two attempts
+		{[]pinggu.CallAttempt{a(pinggu.CallNoAnswer, "2026-12-01"), a(pinggu.CallNoAnswer, "2026-12-02")}, ""},                                   // two attempts
 		{[]pinggu.CallAttempt{a(pinggu.CallNoAnswer, "2026-12-01"), a(pinggu.CallBusy, "2026-12-01"), a(pinggu.CallNoAnswer, "2026-12-02")}, "no_answer_3_attempts"},
 		{[]pinggu.CallAttempt{a(pinggu.CallNoAnswer, "2026-12-01"), a(pinggu.CallAnswered, "2026-12-02"), a(pinggu.CallNoAnswer, "2026-12-03")}, ""}, // reached
 		{[]pinggu.CallAttempt{a(pinggu.CallRefused, "2026-12-01")}, "refused"},
