@@ -319,7 +319,11 @@ func reports(ctx context.Context, db *store.DB, c *pinggu.Campaign) error {
 			if err != nil {
 				return err
 			}
-			r := &pinggu.Report{CampaignID: c.ID, UnitID: u.ID, Sections: report.Draft(city, city.Area(u.ID))}
+			hs, err := tx.Hearings(ctx, c.ID, u.ID)
+			if err != nil {
+				return err
+			}
+			r := &pinggu.Report{CampaignID: c.ID, UnitID: u.ID, Sections: report.Draft(city, city.Area(u.ID), hs)}
 			r.Sections["causes"] = "- 个别单位对主题教育的重要性认识不足，满足于完成规定动作。\n- 调查研究与解决实际问题结合不够紧密。"
 			r.Sections["suggestions"] = "1. 坚持问题导向，对检视出的问题逐项明确整改时限和责任人。\n2. 建立健全长效机制，巩固拓展主题教育成果。"
 			if err := tx.CreateReport(ctx, r); err != nil {

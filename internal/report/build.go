@@ -16,12 +16,13 @@ import (
 type Set struct {
 	*results.Set
 	Meta Meta
+	now  time.Time
 }
 
 // NewSet dates rs's documents now (in Beijing) and names the city (""
 // for the registry's) and the draws they were made from.
 func NewSet(rs *results.Set, city string, now time.Time) *Set {
-	s := &Set{Set: rs}
+	s := &Set{Set: rs, now: now}
 	for _, d := range rs.Draws {
 		text := fmt.Sprintf("%s“%s”，种子%s", pinggu.DrawKindName(d.Kind), d.Label, d.Seed)
 		switch d.Kind {
@@ -49,6 +50,12 @@ func ChineseDate(t time.Time) string {
 func (s *Set) AreaDocument(a *results.Area) *Document {
 	m := s.Meta
 	m.Group = s.Groups[a.Unit.ID]
+	m.Hearings = s.Hearings[a.Unit.ID]
+	if v := s.SelfChecks[a.Unit.ID]; len(v) > 0 {
+		m.SelfCheck = &v[len(v)-1]
+	}
+	due, ok := s.City.Input.Campaign.Settings.Due(pinggu.StageSelfReport).Time(pinggu.Beijing())
+	m.SelfCheckState = pinggu.SelfCheckStateOf(m.SelfCheck, ok && s.now.After(due))
 	return Area(s.City, a, s.Reports[a.Unit.ID], m)
 }
 

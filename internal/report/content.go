@@ -46,6 +46,8 @@ func Area(city *results.City, a *results.Area, rep *pinggu.Report, m Meta) *Docu
 	} else {
 		d.p("测评对象按单位名单随机抽取：样本%d人，收回有效测评表%d份，应答率%s。%s", a.Sample, a.Responses, analysis.PercentOf(a.Responses, a.Sample), categories(a))
 	}
+	d.p("%s", hearingsText(m.Hearings))
+	d.p("%s", selfCheckText(a.Unit.Name, m.SelfCheck, m.SelfCheckState))
 	if m.UnitDraw != "" || m.RespDraw != "" {
 		d.p("抽样采用公开可验证的随机抽样（%s）：任何人可用公布的种子和名单复算抽样结果。", strings.Trim(m.UnitDraw+"；"+m.RespDraw, "；"))
 	}

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"pinggu"
 )
@@ -40,5 +42,39 @@ func TestWriteText(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("%d: %q, want %q", i, got[i], want[i])
 		}
+	}
+}
+
+// TestFieldworkTexts: the self-assessment sentence in each state, and
+// findings as draft bullets with their source.
+func TestFieldworkTexts(t *testing.T) {
+	sc := &pinggu.SelfCheck{Version: 1, SubmittedAt: time.Date(2026, 12, 3, 20, 0, 0, 0, time.UTC), Decision: pinggu.SelfCheckReturn, Reason: "问题查摆不深。", Quality: "走过场"}
+	for _, c := range []struct {
+		sc    *pinggu.SelfCheck
+		state pinggu.SelfCheckState
+		want  string
+	}{
+		{nil, pinggu.SelfCheckMissing, "广陵区尚未提交自查报告。"},
+		{nil, pinggu.SelfCheckOverdue, "广陵区未在规定时间内提交自查报告。"},
+		// 20:00 UTC is the next morning in Beijing.
+		{sc, pinggu.SelfCheckReturned, "广陵区于12月4日提交的自查报告（第1版）因“问题查摆不深”被评估组退回重写，尚未重新提交。评估组对自查报告的评价：走过场。"},
+	} {
+		if got := selfCheckText("广陵区", c.sc, c.state); got != c.want {
+			t.Errorf("%s: %s", c.state, got)
+		}
+	}
+	if got := hearingsText(nil); got != "评估组尚未记录听取意见情况。" {
+		t.Errorf("no hearings: %s", got)
+	}
+	city := fakeCity(t, 1, 1)
+	a := city.Areas[0]
+	hs := []pinggu.Hearing{
+		{Kind: pinggu.HearingPhone, HeldOn: "2026-12-09", Findings: []pinggu.Finding{{ObjectID: a.Unit.ID, Nature: pinggu.FindingProblem, Text: "群众反映办事仍需多跑腿。"}}},
+		{Kind: pinggu.HearingSymposium, HeldOn: "2026-12-05", Findings: []pinggu.Finding{{ObjectID: a.Unit.ID, Nature: pinggu.FindingAchievement, Text: "理论学习扎实"}}},
+	}
+	d := Draft(city, a, hs)
+	if !strings.HasPrefix(d["achievements"], "- "+a.Unit.Name+"：理论学习扎实。（座谈会，12月5日）") ||
+		!strings.HasPrefix(d["problems"], "- "+a.Unit.Name+"：群众反映办事仍需多跑腿。（电话调查，12月9日）") {
+		t.Errorf("draft: %q / %q", d["achievements"], d["problems"])
 	}
 }

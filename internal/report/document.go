@@ -1,6 +1,10 @@
 package report
 
-import "fmt"
+import (
+	"fmt"
+
+	"pinggu"
+)
 
 // Document is a report as blocks.
 type Document struct {
@@ -95,4 +99,9 @@ type Meta struct {
 	Date     string
 	UnitDraw string // the unit draw's label and seed, for 基本情况
 	RespDraw string
+	// The area's fieldwork, for 基本情况: its hearings, and its
+	// self-assessment's latest version (nil: none) and state.
+	Hearings       []pinggu.Hearing
+	SelfCheck      *pinggu.SelfCheck
+	SelfCheckState pinggu.SelfCheckState
 }

@@ -6,14 +6,16 @@ import (
 	"slices"
 	"strings"
 
+	"pinggu"
 	"pinggu/internal/results"
 )
 
 // Draft is the text a new report starts from: bullets for 主要成效 from
-// the best-rated items and the checklist's best grades, for 存在问题 from
-// the lowest-rated items and the checklist's weak grades. The group edits
-// them; nothing of the draft reaches a document until the group saves it.
-func Draft(city *results.City, a *results.Area) map[string]string {
+// the hearings' achievements, the best-rated items and the checklist's
+// best grades, for 存在问题 from the hearings' problems, the lowest-rated
+// items and the checklist's weak grades. The group edits them; nothing of
+// the draft reaches a document until the group saves it.
+func Draft(city *results.City, a *results.Area, hearings []pinggu.Hearing) map[string]string {
 	type rated struct {
 		label string
 		s     *results.Stat
@@ -27,7 +29,7 @@ func Draft(city *results.City, a *results.Area) map[string]string {
 		}
 	}
 	slices.SortStableFunc(items, func(x, y rated) int { return cmp.Compare(y.s.Rate.P, x.s.Rate.P) })
-	var good, bad []string
+	good, bad := findingBullets(a, hearings)
 	k := min(3, len(items)/2)
 	for _, r := range items[:k] {
 		good = append(good, fmt.Sprintf("- %s：好评率%s，在各项指标中较高。", r.label, RateText(r.s)))

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"pinggu"
 )
@@ -21,7 +22,10 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // after a change that is meant.
 func TestGoldenDocuments(t *testing.T) {
 	city := fakeCity(t, 2, 1)
-	meta := Meta{City: "扬州市", Group: "第一评估组", Date: "2026年12月31日", UnitDraw: "单位抽样“2026-units”，种子12345678901234567890"}
+	meta := Meta{City: "扬州市", Group: "第一评估组", Date: "2026年12月31日", UnitDraw: "单位抽样“2026-units”，种子12345678901234567890",
+		Hearings:       goldenHearings,
+		SelfCheck:      &pinggu.SelfCheck{Version: 2, SubmittedAt: time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC), Decision: pinggu.SelfCheckAccept, Quality: "问题查摆具体"},
+		SelfCheckState: pinggu.SelfCheckAccepted}
 	docs := map[string]*Document{
 		"county": Area(city, city.Areas[0], &pinggu.Report{Sections: map[string]string{"causes": "认识不到位。", "suggestions": "一、加强学习。\n二、狠抓落实。"}}, meta),
 		"city":   CitySummary(city, meta),
@@ -39,6 +43,12 @@ func TestGoldenDocuments(t *testing.T) {
 		xml := strings.ReplaceAll(wellFormed(t, docx.Bytes())["word/document.xml"], "</w:p>", "</w:p>\n")
 		golden(t, name+".document.xml", []byte(xml))
 	}
+}
+
+// goldenHearings: a symposium of drawn people and a field inspection.
+var goldenHearings = []pinggu.Hearing{
+	{Kind: pinggu.HearingInspection, HeldOn: "2026-12-08", Inspected: "老旧小区改造项目\n便民服务中心公开承诺事项"},
+	{Kind: pinggu.HearingSymposium, HeldOn: "2026-12-05", DrawID: 3, Participants: map[string]int{"党员": 6, "群众": 4, "两代表一委员": 2}},
 }
 
 func golden(t *testing.T, name string, got []byte) {

@@ -14,11 +14,16 @@ type Set struct {
 	Reports map[int64]*pinggu.Report // the groups' texts, by unit
 	Groups  map[int64]string         // the name of each area's group, by unit
 	Draws   []store.DrawInfo         // the campaign's draws, in order
+	// Fieldwork, by area: the hearing records (newest first) and the
+	// self-assessment's versions (oldest first).
+	Hearings   map[int64][]pinggu.Hearing
+	SelfChecks map[int64][]pinggu.SelfCheck
 }
 
 // LoadSet reads a campaign's results, reports, groups and draws.
 func LoadSet(ctx context.Context, db *store.DB, c *pinggu.Campaign) (*Set, error) {
-	s := &Set{Reports: map[int64]*pinggu.Report{}, Groups: map[int64]string{}}
+	s := &Set{Reports: map[int64]*pinggu.Report{}, Groups: map[int64]string{},
+		Hearings: map[int64][]pinggu.Hearing{}, SelfChecks: map[int64][]pinggu.SelfCheck{}}
 	err := db.View(ctx, func(tx *store.Tx) error {
 		in, err := Load(ctx, tx, c)
 		if err != nil {
@@ -41,7 +46,20 @@ func LoadSet(ctx context.Context, db *store.DB, c *pinggu.Campaign) (*Set, error
 				s.Groups[u] = g.Name
 			}
 		}
-		s.Draws, err = tx.Draws(ctx, c.ID)
+		if s.Draws, err = tx.Draws(ctx, c.ID); err != nil {
+			return err
+		}
+		hearings, err := tx.Hearings(ctx, c.ID, 0)
+		if err != nil {
+			return err
+		}
+		for _, h := range hearings {
+			s.Hearings[h.UnitID] = append(s.Hearings[h.UnitID], h)
+		}
+		checks, err := tx.SelfChecks(ctx, c.ID, 0)
+		for _, sc := range checks {
+			s.SelfChecks[sc.UnitID] = append(s.SelfChecks[sc.UnitID], sc)
+		}
 		return err
 	})
 	if err != nil {

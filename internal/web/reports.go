@@ -59,7 +59,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, c *reqCtx,
 	if v.Report != nil {
 		text = v.Report.Sections
 	} else {
-		text = report.Draft(set.City, a)
+		text = report.Draft(set.City, a, set.Hearings[a.Unit.ID])
 	}
 	if edited != nil {
 		text = edited.Sections
