@@ -49,6 +49,8 @@ func commands() []command {
 		{"draw", "the public draws: draw units|respondents|interviewees|replace|record", runDraw},
 		{"roster", "rosters of sampled units: roster upload|freeze|list|purge", runRoster},
 		{"codes", "one-time survey codes: codes issue", runCodes},
+		{"selfcheck", "self-assessments: selfcheck export --campaign C --out DIR", runSelfCheck},
+		{"hearing", "hearing records: hearing list --campaign C [--unit U] [--json]", runHearing},
 		{"verify", "recompute a draw from its record and frames: verify RECORD.json FRAMES", runVerify},
 		{"bench", "measure survey intake over loopback: bench survey [--n N] [--c C] [--duration D]", runBench},
 		{"report", "evaluation reports: report build --campaign C (--unit U | --all) --format docx|xlsx|html --out DIR; report check", runReport},

@@ -45,7 +45,8 @@ var accounts = []struct {
 	{"pinggu2", "第二评估组组长 王磊", pinggu.RoleEvaluator, nil, "第二评估组：江都区、宝应县和 11 个市直单位"},
 	{"pinggu3", "第三评估组组长 李婷", pinggu.RoleEvaluator, nil, "第三评估组：仪征市、高邮市和 11 个市直单位"},
 	{"luru1", "第一评估组组员 赵强", pinggu.RoleEvaluator, nil, "第一评估组（组员，录入纸质测评表）"},
-	{"lianluo", "东关街道联络员 陈静", pinggu.RoleLiaison, []string{"321002001"}, "广陵区东关街道"},
+	{"lianluo", "广陵区联络员 陈静", pinggu.RoleLiaison, []string{"321002"}, "广陵区（自查报告、抽中单位的名单）"},
+	{"lianluo2", "市委组织部联络员 孙悦", pinggu.RoleLiaison, []string{"M002"}, "市委组织部（自查报告被退回重写）"},
 	{"lingdao", "市领导（只读）", pinggu.RoleViewer, nil, "全市（只读）"},
 }
 

@@ -64,7 +64,7 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 			t.Errorf("%d groups, %d unassigned", len(groups), len(left))
 		}
 		draws, _ := tx.Draws(ctx, c.ID)
-		if len(draws) != 2 || draws[0].Label != "2026-units" || draws[1].Label != "2026-respondents" {
+		if len(draws) != 3 || draws[0].Label != "2026-units" || draws[1].Label != "2026-respondents" || draws[2].Kind != pinggu.DrawInterviewees {
 			t.Fatalf("draws = %+v", draws)
 		}
 		_, rec, _ := tx.DrawRecord(ctx, draws[1].ID)
@@ -100,6 +100,31 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 		if n != 35 || len(ms) != 1 {
 			t.Errorf("%d responses and %d mismatched ballots, want 35 and 1", n, len(ms))
 		}
+		// Fieldwork: self-assessments in every state, and four hearings in
+		// each of the seven counties with findings on real items.
+		checks, _ := tx.SelfChecks(ctx, c.ID, 0)
+		states := map[string]int{}
+		for _, sc := range checks {
+			states[sc.Decision]++
+		}
+		if len(checks) != 11 || states[pinggu.SelfCheckAccept] != 4 || states[pinggu.SelfCheckReturn] != 2 {
+			t.Errorf("self-assessments: %d, decisions %v", len(checks), states)
+		}
+		hs, _ := tx.Hearings(ctx, c.ID, 0)
+		findings, photos := 0, 0
+		for _, h := range hs {
+			findings += len(h.Findings)
+			for _, f := range h.Findings {
+				photos += len(f.Evidence)
+			}
+		}
+		if len(hs) != 28 || findings != 35 || photos != 7 {
+			t.Errorf("%d hearings, %d findings, %d photos; want 28, 35, 7", len(hs), findings, photos)
+		}
+		guangling, _ := tx.UnitByCode(ctx, "321002")
+		if r, err := tx.Report(ctx, c.ID, guangling.ID); err != nil || !strings.Contains(r.Sections["problems"], "（座谈会，") {
+			t.Errorf("广陵区's draft report has no finding of a hearing: %v %q", err, r.Sections["problems"])
+		}
 		for _, login := range []string{"pinggu1", "luru1"} {
 			u, _ := tx.UserByLogin(ctx, login)
 			if len(u.Scope) != 15 {
@@ -118,8 +143,8 @@ func TestSeedBuildsTheCityOnceAndRenewsPasswords(t *testing.T) {
 	if len(again) != len(units) {
 		t.Errorf("second seed changed the registry: %d → %d units", len(units), len(again))
 	}
-	if len(first) != 7 || len(second) != 7 {
-		t.Fatalf("accounts: %d, %d; want the 7 demo accounts", len(first), len(second))
+	if len(first) != 8 || len(second) != 8 {
+		t.Fatalf("accounts: %d, %d; want the 8 demo accounts", len(first), len(second))
 	}
 	a := auth.New(db)
 	for i, acc := range second {

@@ -172,6 +172,12 @@ func fieldwork(ctx context.Context, db *store.DB, actor store.Actor, c *pinggu.C
 	if err := db.Update(ctx, actor, func(tx *store.Tx) error { _, err := tx.MoveResponses(ctx, c.ID, true); return err }); err != nil {
 		return err
 	}
+	if err := selfChecks(ctx, db, c); err != nil {
+		return fmt.Errorf("self-assessments: %w", err)
+	}
+	if err := hearings(ctx, db, c); err != nil {
+		return fmt.Errorf("hearings: %w", err)
+	}
 	return reports(ctx, db, c)
 }
 
