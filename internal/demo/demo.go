@@ -46,7 +46,7 @@ var accounts = []struct {
 	{"pinggu3", "第三评估组组长 李婷", pinggu.RoleEvaluator, nil, "第三评估组：仪征市、高邮市和 11 个市直单位"},
 	{"luru1", "第一评估组组员 赵强", pinggu.RoleEvaluator, nil, "第一评估组（组员，录入纸质测评表）"},
 	{"lianluo", "广陵区联络员 陈静", pinggu.RoleLiaison, []string{"321002"}, "广陵区（自查报告、抽中单位的名单）"},
-	{"lianluo2", "市委组织部联络员 孙悦", pinggu.RoleLiaison, []string{"M002"}, "市委组织部（自查报告被退回重写）"},
+	{"lianluo2", "市委组织部联络员 孙悦", pinggu.RoleLiaison, []string{"M004"}, "市委组织部（自查报告被退回重写）"},
 	{"lingdao", "市领导（只读）", pinggu.RoleViewer, nil, "全市（只读）"},
 }
 

@@ -31,9 +31,9 @@ var selfCheckPlan = []struct {
 	{"321012", pinggu.SelfCheckReturn, "只罗列工作成绩，问题查摆不深，整改措施没有时限和责任人，请重写第三、四部分。", "走过场", false},
 	{"321081", pinggu.SelfCheckAccept, "", "材料扎实", false},
 	{"M001", pinggu.SelfCheckAccept, "", "问题具体", true},
-	{"M002", pinggu.SelfCheckReturn, "与去年自查报告内容高度雷同，未反映本年度主题教育情况。", "千篇一律", false},
+	{"M002", "", "", "", true},
 	{"M003", "", "", "", false},
-	{"M004", "", "", "", true},
+	{"M004", pinggu.SelfCheckReturn, "与去年自查报告内容高度雷同，未反映本年度主题教育情况。", "千篇一律", false},
 	{"M013", "", "", "", false},
 	{"M024", pinggu.SelfCheckAccept, "", "", false},
 }

@@ -39,8 +39,10 @@ func TestDemoPages(t *testing.T) {
 		"admin": {"/", "/units", "/units?q=东关", "/units/2", "/units/2/edit", "/units/new?parent=2&kind=township", "/import", "/users", "/users/2", "/users/new", "/account", "/audit",
 			"/campaigns", "/campaigns/new", "/campaigns/1", "/campaigns/1/edit", "/campaigns/1/deadlines", "/campaigns/1/groups/1", "/campaigns/1/frameworks/1", "/campaigns/1/draws", "/campaigns/1/rosters", "/campaigns/1/progress", "/campaigns/1/ballots", "/campaigns/1/ballots/reconcile",
 			"/campaigns/1/results", "/campaigns/1/units/9/report", "/campaigns/1/units/2/checklist",
+			"/campaigns/1/selfchecks", "/campaigns/1/units/2/selfcheck", "/campaigns/1/hearings", "/campaigns/1/units/2/hearings", "/campaigns/1/units/2/hearings/1",
 			"/frameworks", "/frameworks/1", "/frameworks/2/items/B1.1"},
-		"pinggu1": {"/", "/units", "/account", "/campaigns", "/campaigns/1", "/campaigns/1/deadlines", "/campaigns/1/rosters", "/campaigns/1/results", "/campaigns/1/units/2/report", "/campaigns/1/units/2/checklist"},
+		"pinggu1": {"/", "/units", "/account", "/campaigns", "/campaigns/1", "/campaigns/1/deadlines", "/campaigns/1/rosters", "/campaigns/1/results", "/campaigns/1/units/2/report", "/campaigns/1/units/2/checklist",
+			"/campaigns/1/selfchecks", "/campaigns/1/units/2/selfcheck", "/campaigns/1/hearings", "/campaigns/1/units/2/hearings/2"},
 	}
 	for _, login := range []string{"admin", "pinggu1"} {
 		ctx := browser(t)
@@ -104,6 +106,7 @@ func TestDemoPages(t *testing.T) {
 		}
 	}
 	settleDemoBallot(t, base, pw["admin"])
+	fieldworkInBrowser(t, base, pw)
 	reportInBrowser(t, base, pw)
 }
 
