@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"pinggu"
@@ -71,6 +72,16 @@ func (s *Server) board(r *http.Request, c *reqCtx, cp *pinggu.Campaign) (boardVi
 		for _, u := range all {
 			parent[u.ID] = u.ParentID
 		}
+		// The self-assessment stage is each area's own: done once its
+		// latest version is submitted or accepted (a returned one is not).
+		checks, err := tx.SelfChecks(ctx, cp.ID, 0)
+		if err != nil {
+			return err
+		}
+		handedIn := map[int64]bool{}
+		for _, sc := range checks {
+			handedIn[sc.UnitID] = sc.Decision != pinggu.SelfCheckReturn
+		}
 		for _, u := range all {
 			evaluated := u.Kind == pinggu.KindCounty || u.Kind == pinggu.KindMunicipalUnit
 			if c.User.Role == pinggu.RoleLiaison {
@@ -86,7 +97,12 @@ func (s *Server) board(r *http.Request, c *reqCtx, cp *pinggu.Campaign) (boardVi
 			if !pinggu.InCampaignScope(c.User, cp.ID, path) {
 				continue
 			}
-			row := boardRow{Unit: u, Group: groupOf[u.ID], Cells: v.Stages}
+			row := boardRow{Unit: u, Group: groupOf[u.ID], Cells: slices.Clone(v.Stages)}
+			for i, d := range row.Cells {
+				if d.Stage == pinggu.StageSelfReport {
+					row.Cells[i] = pinggu.DeadlineOf(d.Stage, d.Due, cp.State.Closed() || handedIn[u.ID], time.Now(), s.loc)
+				}
+			}
 			for _, d := range row.Cells {
 				if d.Overdue {
 					v.Overdue++

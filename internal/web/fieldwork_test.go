@@ -94,6 +94,17 @@ func TestSelfCheckFlow(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: %d", res.StatusCode)
 	}
+	// The deadline board counts 广陵区's self-assessment as handed in, and
+	// only 广陵区's.
+	_, board := f.do("admin", "GET", fmt.Sprintf("/campaigns/%d/deadlines", cp.ID), nil)
+	rows := regexp.MustCompile(`(?s)<tr><td>([^<]*) <span class="tag">.*?</tr>`).FindAllStringSubmatch(board, -1)
+	done := map[string]bool{}
+	for _, row := range rows {
+		done[row[1]] = strings.Contains(strings.SplitN(row[0], "</td>", 4)[2], "due done")
+	}
+	if !done["广陵区"] || done["邗江区"] {
+		t.Errorf("deadline board, self-assessment done: %v", done)
+	}
 	var versions []pinggu.SelfCheck
 	f.db.View(ctx, func(tx *store.Tx) (err error) { versions, err = tx.SelfChecks(ctx, cp.ID, county.ID); return })
 	if len(versions) != 1 || versions[0].File == nil {
@@ -147,6 +158,13 @@ func TestSelfCheckFlow(t *testing.T) {
 	res, body = f.do("admin", "GET", fmt.Sprintf("/campaigns/%d/selfchecks", cp.ID), nil)
 	if res.StatusCode != 200 || !regexp.MustCompile(`广陵区</a>[^<]*<span class="tag">[^<]*</span></td>\s*<td><span class="state s-accepted">`).MatchString(body) {
 		t.Errorf("overview: %d %.2000s", res.StatusCode, body)
+	}
+	// Search reads the Word file's text and what was written.
+	for q, want := range map[string]bool{"学习教育": true, "主题教育自查报告": false, "不存在的词": false} {
+		_, body = f.do("admin", "GET", fmt.Sprintf("/campaigns/%d/selfchecks?q=%s", cp.ID, url.QueryEscape(q)), nil)
+		if got := strings.Contains(body, "<mark>"+q+"</mark>"); got != want {
+			t.Errorf("search %q: found %v", q, got)
+		}
 	}
 	if _, body = f.do("hanjiang", "GET", fmt.Sprintf("/campaigns/%d/selfchecks", cp.ID), nil); strings.Contains(body, "广陵区") {
 		t.Error("another county's liaison sees 广陵区 in the overview")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -231,9 +232,10 @@ func sendFile(w http.ResponseWriter, f *store.File) error {
 }
 
 type selfCheckRow struct {
-	Unit   pinggu.Unit
-	State  pinggu.SelfCheckState
-	Latest *pinggu.SelfCheck
+	Unit    pinggu.Unit
+	State   pinggu.SelfCheckState
+	Latest  *pinggu.SelfCheck
+	Snippet []string // with a search: the text before, at and after the first match
 }
 
 type selfCheckListView struct {
@@ -243,6 +245,8 @@ type selfCheckListView struct {
 	Rows     []selfCheckRow
 	Counts   map[pinggu.SelfCheckState]int
 	States   []pinggu.SelfCheckState
+	Query    string
+	Matches  int
 }
 
 // selfCheckList shows every area within the account's campaign scope with
@@ -253,7 +257,7 @@ func (s *Server) selfCheckList(w http.ResponseWriter, r *http.Request, c *reqCtx
 		return err
 	}
 	v := selfCheckListView{Page: s.page(w, r, c), Campaign: cp, Due: cp.Settings.Due(pinggu.StageSelfReport),
-		Counts: map[pinggu.SelfCheckState]int{}, States: pinggu.SelfCheckStates}
+		Counts: map[pinggu.SelfCheckState]int{}, States: pinggu.SelfCheckStates, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	past := s.pastDeadline(cp, pinggu.StageSelfReport, time.Now())
 	err = s.db.View(r.Context(), func(tx *store.Tx) error {
 		all, err := tx.Units(r.Context())
@@ -274,6 +278,19 @@ func (s *Server) selfCheckList(w http.ResponseWriter, r *http.Request, c *reqCtx
 			}
 			row := selfCheckRow{Unit: u, Latest: latest[u.ID], State: pinggu.SelfCheckStateOf(latest[u.ID], past)}
 			v.Counts[row.State]++
+			if v.Query != "" {
+				if row.Latest == nil {
+					continue
+				}
+				text, err := selfCheckText(r, tx, row.Latest)
+				if err != nil {
+					return err
+				}
+				if row.Snippet = snippet(text, v.Query); row.Snippet == nil {
+					continue
+				}
+				v.Matches++
+			}
 			v.Rows = append(v.Rows, row)
 		}
 		return nil
@@ -285,4 +302,40 @@ func (s *Server) selfCheckList(w http.ResponseWriter, r *http.Request, c *reqCtx
 		return slices.Index(pinggu.SelfCheckStates, a.State) - slices.Index(pinggu.SelfCheckStates, b.State)
 	})
 	return s.render(w, http.StatusOK, "selfchecks", v)
+}
+
+// selfCheckText is a version's whole text: its file's and what was written.
+func selfCheckText(r *http.Request, tx *store.Tx, sc *pinggu.SelfCheck) (string, error) {
+	var b strings.Builder
+	if sc.File != nil && sc.File.HasText {
+		texts, err := tx.FileTexts(r.Context(), []string{sc.File.ID})
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(texts[sc.File.ID])
+	}
+	for _, code := range slices.Sorted(maps.Keys(sc.Sections)) {
+		b.WriteString("\n" + sc.Sections[code])
+	}
+	return b.String(), nil
+}
+
+// snippet is the text around q's first occurrence in text (ignoring case
+// and runs of white space): before, the match, after; nil without one.
+func snippet(text, q string) []string {
+	flat := strings.Join(strings.Fields(text), " ")
+	i := strings.Index(strings.ToLower(flat), strings.ToLower(q))
+	if i < 0 {
+		return nil
+	}
+	before, match, after := []rune(flat[:i]), flat[i:i+len(q)], []rune(flat[i+len(q):])
+	const around = 30
+	pre, post := string(before[max(0, len(before)-around):]), string(after[:min(len(after), around)])
+	if len(before) > around {
+		pre = "…" + pre
+	}
+	if len(after) > around {
+		post += "…"
+	}
+	return []string{pre, match, post}
 }
