@@ -218,6 +218,20 @@ func TestHearingFlow(t *testing.T) {
 			t.Errorf("%s reads a hearing: %d", login, res.StatusCode)
 		}
 	}
+	// The group sees only its assignment: 邗江区 is another group's.
+	other := fmt.Sprintf("/campaigns/%d/units/%d/hearings", cp.ID, f.units["321003"].ID)
+	for _, try := range []struct{ method, path string }{{"GET", other}, {"POST", other}} {
+		var form url.Values
+		if try.method == "POST" {
+			form = url.Values{"kind": {"symposium"}, "held_on": {"2026-12-05"}, "place": {"x"}, "evaluators": {"x"}, "count.党员": {"1"}}
+		}
+		if res, _ := f.do("evaluator", try.method, try.path, form); res.StatusCode != 403 && res.StatusCode != 404 {
+			t.Errorf("evaluator %s %s: %d", try.method, try.path, res.StatusCode)
+		}
+	}
+	if _, body := f.do("evaluator", "GET", fmt.Sprintf("/campaigns/%d/hearings", cp.ID), nil); strings.Contains(body, "邗江区") {
+		t.Error("the evaluator's overview lists 邗江区")
+	}
 	res, body = f.do("admin", "GET", fmt.Sprintf("/campaigns/%d/hearings", cp.ID), nil)
 	if res.StatusCode != 200 || !strings.Contains(body, "2026-12-05") {
 		t.Errorf("overview: %d", res.StatusCode)
