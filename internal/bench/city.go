@@ -11,6 +11,14 @@ import (
 	"pinggu/internal/store"
 )
 
+// Size is a synthetic city's size: counties of 9 evaluated units each,
+// and municipal units.
+type Size struct{ Counties, Municipal int }
+
+// City is the benchmarks' city: 10 counties and 90 municipal units, 100
+// report areas.
+var City = Size{Counties: 10, Municipal: 90}
+
 // SynthCity fills an empty scratch database with a synthetic city of
 // counties counties (each with 4 townships, 2 county departments and 3
 // branches evaluated) and municipal municipal units, a published campaign

@@ -17,12 +17,12 @@ import (
 	"pinggu/internal/tabular"
 )
 
-// Export measures the streamed export of n responses as CSV and
-// XLSX against a baseline that reads the same rows from the database and
+// Export measures the streamed export of n responses of a synthetic city
+// of size as CSV and XLSX against a baseline that reads the same rows from the database and
 // writes nothing.
-func Export(ctx context.Context, db *store.DB, w io.Writer, n int, out, profile string) error {
+func Export(ctx context.Context, db *store.DB, w io.Writer, size Size, n int, out, profile string) error {
 	start := time.Now()
-	c, err := SynthCity(ctx, db, 10, 90, n)
+	c, err := SynthCity(ctx, db, size.Counties, size.Municipal, n)
 	if err != nil {
 		return err
 	}
@@ -102,13 +102,13 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, n int, out, profile 
 	return nil
 }
 
-// Reports measures every report of a synthetic city of 100 areas
-// (10 counties of 9 evaluated units, 90 municipal units): results from
-// the database, then each area's DOCX and the city summary, then the
-// HTML views and the data book; the baseline zips the same DOCX bytes
-// again with archive/zip alone.
-func Reports(ctx context.Context, db *store.DB, w io.Writer, n int, out string) error {
-	c, err := SynthCity(ctx, db, 10, 90, n)
+// Reports measures every report of a synthetic city of size (pinggu
+// bench: City, 100 areas) with n responses: results from the database,
+// then each area's DOCX and the city summary, then the HTML views and the
+// data book; the baseline zips the same DOCX bytes again with archive/zip
+// alone.
+func Reports(ctx context.Context, db *store.DB, w io.Writer, size Size, n int, out string) error {
+	c, err := SynthCity(ctx, db, size.Counties, size.Municipal, n)
 	if err != nil {
 		return err
 	}

@@ -64,12 +64,12 @@ func runBench(e *env, args []string) error {
 		if !nSet {
 			*n = 1000000
 		}
-		return bench.Export(e.ctx, db, e.stdout, *n, *out, *profile)
+		return bench.Export(e.ctx, db, e.stdout, bench.City, *n, *out, *profile)
 	case "reports":
 		if !nSet {
 			*n = 4000
 		}
-		return bench.Reports(e.ctx, db, e.stdout, *n, *out)
+		return bench.Reports(e.ctx, db, e.stdout, bench.City, *n, *out)
 	}
 	res, err := bench.Survey(e.ctx, db, e.stdout, bench.SurveyOptions{N: *n, C: *c, Duration: *d, CPUProfile: *profile})
 	if err != nil {
