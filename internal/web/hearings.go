@@ -66,8 +66,16 @@ func (s *Server) hearingBase(w http.ResponseWriter, r *http.Request, c *reqCtx, 
 		}
 		inArea := map[string]bool{}
 		v.Objects = append(v.Objects, objectOption{v.Unit.ID, v.Unit.Name})
+		parent := map[int64]int64{}
 		for _, u := range all {
-			if u.ID != v.Unit.ID && pathOf(all, u).Contains(v.Unit.ID) {
+			parent[u.ID] = u.ParentID
+		}
+		for _, u := range all {
+			under := false
+			for p, n := u.ParentID, 0; p != 0 && n < 64 && !under; p, n = parent[p], n+1 {
+				under = p == v.Unit.ID
+			}
+			if under {
 				inArea[u.ElementID()] = true
 				if sampled[u.ElementID()] {
 					v.Objects = append(v.Objects, objectOption{u.ID, u.Name})
