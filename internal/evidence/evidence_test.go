@@ -221,6 +221,40 @@ func TestPhotos(t *testing.T) {
 	}
 }
 
+// TestPhotoOrientation: a phone's portrait photo keeps its EXIF
+// orientation, and nothing else of its EXIF.
+func TestPhotoOrientation(t *testing.T) {
+	var jb bytes.Buffer
+	jpeg.Encode(&jb, picture(), nil)
+	// Big-endian EXIF, as many cameras write it: a make, then orientation 6.
+	tiff := []byte{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 2,
+		0x01, 0x0F, 0, 2, 0, 0, 0, 4, 'H', 'T', 'C', 0,
+		0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0,
+		0, 0, 0, 0}
+	payload := append([]byte("Exif\x00\x00"), tiff...)
+	seg := append([]byte{0xFF, 0xE1}, binary.BigEndian.AppendUint16(nil, uint16(len(payload)+2))...)
+	in := append(append(append([]byte{}, jb.Bytes()[:2]...), append(seg, payload...)...), jb.Bytes()[2:]...)
+	k, err := Check(in, Any)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(k.Data, []byte("HTC")) {
+		t.Error("the camera's make is still there")
+	}
+	i := bytes.Index(k.Data, []byte("Exif\x00\x00"))
+	if i < 0 || exifOrientation(k.Data[i:]) != 6 {
+		t.Errorf("orientation lost (EXIF at %d)", i)
+	}
+	if _, _, err := image.Decode(bytes.NewReader(k.Data)); err != nil {
+		t.Errorf("does not decode: %v", err)
+	}
+	// Checked again, the orientation stays and nothing more is removed.
+	again, err := Check(k.Data, Any)
+	if err != nil || !bytes.Equal(again.Data, k.Data) {
+		t.Errorf("a second check changed the photo: %v", err)
+	}
+}
+
 // TestPDF makes a PDF with Chinese text in LibreOffice, puts an author
 // in its information, and checks that pinggu reads the text, blanks the
 // author, and that poppler's pdftotext still reads the file it keeps.
