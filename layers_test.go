@@ -34,7 +34,7 @@ var floors = map[string]int{
 	"internal/report":          4,
 	"internal/demo":            5,
 	"internal/web":             6,
-	"internal/bench":           7, // measurements against same-run baselines
+	"internal/bench":           7, // measurements against same-run baselines (needs web)
 	"internal/cli":             8,
 	"internal/e2e":             9,
 	"cmd/pinggu":               9,

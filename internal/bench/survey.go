@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"pinggu"
-	"pinggu/internal/demo"
 	"pinggu/internal/store"
 	"pinggu/internal/survey"
 	"pinggu/internal/tabular"
@@ -40,30 +39,25 @@ type SurveyResult struct {
 	Stored          int
 }
 
-// Survey seeds the demo city into db (a scratch database), issues N codes
-// for 扬州市委办公室, serves pinggu on a loopback port and runs C
+// Survey builds a synthetic city of one municipal unit in db (a scratch
+// database; one built already is reused), issues N codes for its unit,
+// serves pinggu on a loopback port and runs C
 // concurrent respondents, each flow a GET of the form and a POST of the
 // answers, until the codes run out or the duration ends; then the same
 // flows against a bare handler that returns a page of the same size. It
 // writes the figures to w; the caller judges the result.
 func Survey(ctx context.Context, db *store.DB, w io.Writer, o SurveyOptions) (SurveyResult, error) {
 	var res SurveyResult
-	if _, err := demo.Seed(ctx, db); err != nil {
+	cp, err := SynthCity(ctx, db, 0, 1, 0)
+	if err != nil {
 		return res, err
 	}
-	var cp *pinggu.Campaign
 	var unit *pinggu.Unit
 	count := func() (n int, err error) {
 		err = db.View(ctx, func(tx *store.Tx) (err error) { n, err = tx.CountResponses(ctx, cp.ID, unit.ID); return })
 		return n, err
 	}
-	err := db.View(ctx, func(tx *store.Tx) (err error) {
-		if cp, err = tx.CampaignByCode(ctx, "2026"); err != nil {
-			return err
-		}
-		unit, err = tx.UnitByCode(ctx, "M001")
-		return err
-	})
+	err = db.View(ctx, func(tx *store.Tx) (err error) { unit, err = tx.UnitByCode(ctx, "S001"); return })
 	if err != nil {
 		return res, err
 	}

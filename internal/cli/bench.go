@@ -25,9 +25,10 @@ rows, with each phase's peak resident memory. reports times the results,
 every area's report and the city summary in DOCX, HTML and XLSX, against a
 baseline that zips the same bytes again. --out keeps the files.
 
-survey measures survey intake. It seeds the demo city into a scratch database (a
-new SQLite file in a temporary folder unless --db names one — never point
-it at a real database), issues N codes for 扬州市委办公室, serves pinggu on
+survey measures survey intake. It builds a synthetic city of one municipal
+unit in a scratch database (a new SQLite file in a temporary folder unless
+--db names one — never point it at a real database), issues N codes for
+that unit (the same leadership form as every municipal unit), serves pinggu on
 a loopback port and runs C concurrent respondents, each flow a GET of the
 form and a POST of the answers, until the codes run out or the duration
 ends. Then it serves a bare net/http handler that returns a page of the
