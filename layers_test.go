@@ -21,6 +21,7 @@ var floors = map[string]int{
 	"internal/docx":            1,
 	"internal/anchor":          1,
 	"internal/evidence":        1, // files kept as evidence: type by content, metadata removed, text
+	"internal/similar":         1, // 千人一面: shared passages between documents
 	"internal/i18n":            1,
 	"internal/store":           2, // the database
 	"internal/auth":            3,
