@@ -94,7 +94,9 @@ func fieldworkInBrowser(t *testing.T, base string, pw map[string]string) {
 		chromedp.SendKeys(`#finding-form textarea[name=text]`, "两位受访群众反映社区养老服务站开放时间短"),
 		chromedp.SetUploadFiles(`#finding-form input[name=evidence]`, []string{photo}),
 		chromedp.Click(`#finding-form button.primary`),
-		chromedp.WaitVisible(`.flash.ok`))
+		// Not the flash: the record's own flash is still on the page
+		// until the finding's answer replaces it.
+		chromedp.WaitVisible(`#findings ul.findings li`))
 	if err != nil {
 		t.Fatal(err)
 	}
