@@ -19,10 +19,30 @@ var (
 	manners = []string{"做到学思用贯通", "推动工作提质增效", "取得阶段性成效", "群众满意度明显提升", "形成长效机制", "确保取得实效", "做到真查真改", "以学促干成效明显"}
 )
 
-// sentence is one random sentence.
+// Places and projects make sentences specific, as real reports are: a
+// unit writes about its own communities, villages and projects.
+var (
+	placeHeads = []string{"文昌", "和平", "新华", "解放", "幸福", "东风", "南园", "朝阳", "运河", "琼花", "双桥", "友谊", "梅岭", "汶河", "曲江",
+		"湾头", "头桥", "沙头", "李典", "泰安", "杭集", "瓜洲", "施桥", "甘泉", "方巷", "槐泗", "公道", "邵伯", "仙女", "宜陵", "真武", "小纪"}
+	placeTails = []string{"社区", "村", "小区", "街区", "工业园", "便民服务中心", "卫生院", "中心小学", "敬老院", "农贸市场"}
+	projects   = []string{"老旧小区改造", "雨污分流工程", "停车位增设", "适老化改造", "道路修缮", "路灯维修", "垃圾分类设施建设", "养老服务站建设",
+		"农田水利改造", "背街小巷整治", "电动车充电桩安装", "健身步道建设", "河道清淤", "危房改造", "饮水安全提升", "网格化服务"}
+	people = []string{"困难群众", "老党员", "退役军人", "低保户", "留守儿童", "残疾人", "新就业群体", "独居老人", "外来务工人员", "个体工商户"}
+)
+
+// sentence is one random sentence: a common frame and specific content.
 func sentence(rng *rand.Rand) string {
-	return subjects[rng.IntN(len(subjects))] + verbs[rng.IntN(len(verbs))] + objects[rng.IntN(len(objects))] + "，" +
-		fmt.Sprintf(effects[rng.IntN(len(effects))], 1+rng.IntN(60)) + "，" + manners[rng.IntN(len(manners))] + "。"
+	place := func() string { return placeHeads[rng.IntN(len(placeHeads))] + placeTails[rng.IntN(len(placeTails))] }
+	switch rng.IntN(3) {
+	case 0:
+		return subjects[rng.IntN(len(subjects))] + "到" + place() + verbs[rng.IntN(len(verbs))] + objects[rng.IntN(len(objects))] + "，" +
+			fmt.Sprintf(effects[rng.IntN(len(effects))], 1+rng.IntN(60)) + "，" + manners[rng.IntN(len(manners))] + "。"
+	case 1:
+		return "针对" + place() + people[rng.IntN(len(people))] + "反映的" + projects[rng.IntN(len(projects))] + "问题，" +
+			subjects[rng.IntN(len(subjects))] + verbs[rng.IntN(len(verbs))] + "专题研究，" + place() + projects[rng.IntN(len(projects))] + "已经完成。"
+	}
+	return subjects[rng.IntN(len(subjects))] + verbs[rng.IntN(len(verbs))] + objects[rng.IntN(len(objects))] + "，联系" + place() +
+		"走访" + people[rng.IntN(len(people))] + fmt.Sprintf("%d户", 2+rng.IntN(40)) + "，" + manners[rng.IntN(len(manners))] + "。"
 }
 
 // planQuotes are the work plan's own words, which every unit quotes.

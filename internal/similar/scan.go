@@ -15,13 +15,14 @@ type Doc struct {
 
 // Options tune a scan; the zero value takes the defaults.
 type Options struct {
-	K        int      // k-gram length in characters (10)
-	Hashes   int      // MinHash bins (150)
-	Rows     int      // bins per LSH band (3): 50 bands
-	MinRun   int      // the shortest passage counted, in characters (20)
-	MinShare float64  // report a pair when either side's share reaches this (0.3)
-	Stock    []string // texts any document may quote: left out
-	Names    []string // names to take out before comparing: unit names
+	K           int      // k-gram length in characters (10)
+	Hashes      int      // MinHash bins (150)
+	Rows        int      // bins per LSH band (2): 75 bands
+	MinEstimate float64  // the least signature agreement (estimated Jaccard) worth an exact comparison (0.12)
+	MinRun      int      // the shortest passage counted, in characters (20)
+	MinShare    float64  // report a pair when either side's share reaches this (0.3)
+	Stock       []string // texts any document may quote: left out
+	Names       []string // names to take out before comparing: unit names
 }
 
 func (o Options) withDefaults() Options {
@@ -32,7 +33,10 @@ func (o Options) withDefaults() Options {
 		o.Hashes = 150
 	}
 	if o.Rows == 0 {
-		o.Rows = 3
+		o.Rows = 2
+	}
+	if o.MinEstimate == 0 {
+		o.MinEstimate = 0.12
 	}
 	if o.MinRun == 0 {
 		o.MinRun = 20
@@ -56,7 +60,8 @@ func (p Pair) Max() float64 { return max(p.ShareA, p.ShareB) }
 
 // Stats says what a scan did.
 type Stats struct {
-	Candidates int // pairs the bands proposed
+	Proposed   int // pairs that share a band (counted once per band they share)
+	Candidates int // of those, pairs whose signatures agree enough to compare exactly
 	Confirmed  int // pairs reported
 }
 
@@ -78,8 +83,8 @@ func Scan(docs []Doc, o Options) ([]Pair, Stats) {
 		d.sig = signature(d.set, o.Hashes)
 		prepared[i] = d
 	})
-	cands := candidates(prepared, o.Hashes/o.Rows, o.Rows)
 	var st Stats
+	cands := candidates(prepared, o.Hashes/o.Rows, o.Rows, o.MinEstimate, &st)
 	st.Candidates = len(cands)
 	found := make([]*Pair, len(cands))
 	parallel(len(cands), func(c int) {
@@ -103,8 +108,8 @@ func Scan(docs []Doc, o Options) ([]Pair, Stats) {
 }
 
 // candidates are the pairs of documents that agree in every bin of at
-// least one band.
-func candidates(docs []*doc, bands, rows int) [][2]int {
+// least one band and in at least minEstimate of all bins.
+func candidates(docs []*doc, bands, rows int, minEstimate float64, st *Stats) [][2]int {
 	seen := map[[2]int]bool{}
 	var out [][2]int
 	for b := range bands {
@@ -123,15 +128,29 @@ func candidates(docs []*doc, bands, rows int) [][2]int {
 			for x := 0; x < len(ids); x++ {
 				for y := x + 1; y < len(ids); y++ {
 					p := [2]int{ids[x], ids[y]}
-					if !seen[p] {
-						seen[p] = true
-						out = append(out, p)
+					st.Proposed++
+					if seen[p] || agreement(docs[p[0]].sig, docs[p[1]].sig) < minEstimate {
+						continue
 					}
+					seen[p] = true
+					out = append(out, p)
 				}
 			}
 		}
 	}
 	return out
+}
+
+// agreement is the share of bins where two signatures agree: an estimate
+// of the Jaccard similarity of their sets.
+func agreement(a, b []uint64) float64 {
+	n := 0
+	for i := range a {
+		if a[i] == b[i] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(a))
 }
 
 // parallel runs fn(0..n-1) on every core.
