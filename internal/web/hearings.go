@@ -180,6 +180,9 @@ func hearingForm(r *http.Request, h *pinggu.Hearing) {
 // form shows above itself; ok is false for any other error, which the
 // caller returns as it is.
 func (c *reqCtx) problems(err error) (msg string, list []string, ok bool) {
+	if err == nil {
+		return "", nil, false
+	}
 	e := pinggu.AsError(err)
 	if e.Code != pinggu.EInvalid && e.Code != pinggu.EConflict {
 		return "", nil, false
