@@ -10,6 +10,7 @@
 package similar
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -42,22 +43,44 @@ func keep(r rune) bool {
 	return unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '年' && r != '月' && r != '日' && r != '号'
 }
 
-// mask marks the bytes of s covered by any of the names.
+// mask marks the bytes of s covered by any of the names: one pass over
+// s, looking up the names that start with the two characters at each
+// position (a campaign has a thousand unit names; searching s for each
+// in turn cost a scan most of its time).
 func mask(s string, names []string) []bool {
 	m := make([]bool, len(s))
+	byStart := map[[2]rune][]string{}
 	for _, n := range names {
-		if n = strings.TrimSpace(n); len([]rune(n)) < 2 {
+		n = strings.TrimSpace(n)
+		r := []rune(n)
+		if len(r) < 2 {
 			continue
 		}
-		for from := 0; ; {
-			i := strings.Index(s[from:], n)
-			if i < 0 {
+		key := [2]rune{r[0], r[1]}
+		byStart[key] = append(byStart[key], n)
+	}
+	if len(byStart) == 0 {
+		return m
+	}
+	for _, ns := range byStart {
+		slices.SortFunc(ns, func(a, b string) int { return len(b) - len(a) }) // longest first
+	}
+	type at struct {
+		offset int
+		r      rune
+	}
+	var runes []at // offsets from ranging over s: right for invalid bytes too
+	for offset, r := range s {
+		runes = append(runes, at{offset, r})
+	}
+	for i := 0; i+1 < len(runes); i++ {
+		for _, n := range byStart[[2]rune{runes[i].r, runes[i+1].r}] {
+			if offset := runes[i].offset; strings.HasPrefix(s[offset:], n) {
+				for j := offset; j < offset+len(n); j++ {
+					m[j] = true
+				}
 				break
 			}
-			for j := from + i; j < from+i+len(n); j++ {
-				m[j] = true
-			}
-			from += i + len(n)
 		}
 	}
 	return m

@@ -48,18 +48,24 @@ func prepare(s string, names []string, k int, stock map[uint64]bool) *doc {
 	return d
 }
 
-// compare finds the passages of at least minRun characters that a and b
-// share, greedily from a's start, and the share of each one's own
-// (non-stock) characters they cover.
-func compare(a, b *doc, k, minRun int) (passages []Passage, shareA, shareB float64, shared int) {
-	if len(a.grams) == 0 || len(b.grams) == 0 {
-		return nil, 0, 0, 0
-	}
+// index maps each of b's non-stock k-grams to where it starts (at most
+// 16 places), for compare.
+func index(b *doc) map[uint64][]int32 {
 	at := make(map[uint64][]int32, len(b.grams))
 	for j, g := range b.grams {
 		if !b.stock[j] && len(at[g]) < 16 {
 			at[g] = append(at[g], int32(j))
 		}
+	}
+	return at
+}
+
+// compare finds the passages of at least minRun characters that a and b
+// share, greedily from a's start, and the share of each one's own
+// (non-stock) characters they cover; at is b's index.
+func compare(a, b *doc, at map[uint64][]int32, minRun int) (passages []Passage, shareA, shareB float64, shared int) {
+	if len(a.grams) == 0 || len(b.grams) == 0 {
+		return nil, 0, 0, 0
 	}
 	coverA := make([]bool, len(a.runes))
 	coverB := make([]bool, len(b.runes))

@@ -20,7 +20,7 @@ func exactPairs(docs []Doc, o Options) map[[2]int]float64 {
 	out := map[[2]int]float64{}
 	for a := range docs {
 		for b := a + 1; b < len(docs); b++ {
-			if _, sa, sb, _ := compare(prepared[a], prepared[b], o.K, o.MinRun); max(sa, sb) >= o.MinShare {
+			if _, sa, sb, _ := compare(prepared[a], prepared[b], index(prepared[b]), o.MinRun); max(sa, sb) >= o.MinShare {
 				out[[2]int{a, b}] = max(sa, sb)
 			}
 		}

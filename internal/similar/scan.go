@@ -86,17 +86,32 @@ func Scan(docs []Doc, o Options) ([]Pair, Stats) {
 	var st Stats
 	cands := candidates(prepared, o.Hashes/o.Rows, o.Rows, o.MinEstimate, &st)
 	st.Candidates = len(cands)
-	found := make([]*Pair, len(cands))
-	parallel(len(cands), func(c int) {
-		a, b := cands[c][0], cands[c][1]
-		ps, sa, sb, n := compare(prepared[a], prepared[b], o.K, o.MinRun)
-		if max(sa, sb) >= o.MinShare {
-			found[c] = &Pair{A: a, B: b, ShareA: sa, ShareB: sb, Shared: n, Passages: ps}
+	// Pairs grouped by their second document: its index is built once.
+	slices.SortFunc(cands, func(x, y [2]int) int { return cmp.Or(cmp.Compare(x[1], y[1]), cmp.Compare(x[0], y[0])) })
+	var groups [][][2]int
+	for i := 0; i < len(cands); {
+		j := i
+		for j < len(cands) && cands[j][1] == cands[i][1] {
+			j++
+		}
+		groups = append(groups, cands[i:j])
+		i = j
+	}
+	found := make([][]*Pair, len(groups))
+	parallel(len(groups), func(g int) {
+		b := groups[g][0][1]
+		at := index(prepared[b])
+		for _, c := range groups[g] {
+			a := c[0]
+			ps, sa, sb, n := compare(prepared[a], prepared[b], at, o.MinRun)
+			if max(sa, sb) >= o.MinShare {
+				found[g] = append(found[g], &Pair{A: a, B: b, ShareA: sa, ShareB: sb, Shared: n, Passages: ps})
+			}
 		}
 	})
 	var out []Pair
-	for _, p := range found {
-		if p != nil {
+	for _, g := range found {
+		for _, p := range g {
 			out = append(out, *p)
 		}
 	}

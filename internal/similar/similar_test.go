@@ -38,3 +38,16 @@ func TestTemplateCopy(t *testing.T) {
 		t.Errorf("stock only: %+v", pairs)
 	}
 }
+
+// TestNamesInBrokenText: a name after an invalid byte is still masked at
+// its own bytes.
+func TestNamesInBrokenText(t *testing.T) {
+	s := "\xff东关街道组织学习"
+	m := mask(s, []string{"东关街道"})
+	for i := range s {
+		want := i >= 1 && i < 1+len("东关街道")
+		if m[i] != want {
+			t.Fatalf("byte %d masked %v", i, m[i])
+		}
+	}
+}
