@@ -1,6 +1,9 @@
 package pinggu
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -71,6 +74,38 @@ func SelfCheckStateOf(latest *SelfCheck, pastDeadline bool) SelfCheckState {
 		return SelfCheckAccepted
 	}
 	return SelfCheckSubmitted
+}
+
+// HandedIn reports whether the unit has done its part: a version is
+// submitted or accepted (a returned one must be written again).
+func (s SelfCheckState) HandedIn() bool { return s == SelfCheckSubmitted || s == SelfCheckAccepted }
+
+// LatestSelfChecks is each unit's latest version among versions (ordered
+// by unit and version, as the store returns them).
+func LatestSelfChecks(versions []SelfCheck) map[int64]*SelfCheck {
+	latest := map[int64]*SelfCheck{}
+	for i := range versions {
+		latest[versions[i].UnitID] = &versions[i]
+	}
+	return latest
+}
+
+// SelfCheckStateAt is the state of a unit's self-assessment at now: its
+// latest version (nil: none) against the campaign's deadline, which ends
+// with its day in Beijing.
+func SelfCheckStateAt(latest *SelfCheck, s Settings, now time.Time) SelfCheckState {
+	due, ok := s.Due(StageSelfReport).Time(Beijing())
+	return SelfCheckStateOf(latest, ok && now.After(due))
+}
+
+// Written is the text written in the browser, dimension by dimension in
+// the order of their codes.
+func (s *SelfCheck) Written() string {
+	var b strings.Builder
+	for _, code := range slices.Sorted(maps.Keys(s.Sections)) {
+		fmt.Fprintf(&b, "%s\n%s\n\n", code, strings.TrimSpace(s.Sections[code]))
+	}
+	return b.String()
 }
 
 // ValidateSections checks text written in the browser: known dimensions,

@@ -222,3 +222,24 @@ func TestNonResponseAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestSelfCheckStateAt: the deadline ends with its day in Beijing, and a
+// returned version is not handed in.
+func TestSelfCheckStateAt(t *testing.T) {
+	s := pinggu.Settings{Deadlines: map[pinggu.Stage]pinggu.Date{pinggu.StageSelfReport: "2026-12-05"}}
+	before := time.Date(2026, 12, 5, 15, 59, 0, 0, time.UTC) // 23:59 in Beijing
+	after := time.Date(2026, 12, 5, 16, 1, 0, 0, time.UTC)
+	if got := pinggu.SelfCheckStateAt(nil, s, before); got != pinggu.SelfCheckMissing {
+		t.Errorf("before: %s", got)
+	}
+	if got := pinggu.SelfCheckStateAt(nil, s, after); got != pinggu.SelfCheckOverdue {
+		t.Errorf("after: %s", got)
+	}
+	returned := &pinggu.SelfCheck{Decision: pinggu.SelfCheckReturn}
+	if st := pinggu.SelfCheckStateAt(returned, s, after); st != pinggu.SelfCheckReturned || st.HandedIn() {
+		t.Errorf("returned: %s handed in %v", st, st.HandedIn())
+	}
+	if w := (&pinggu.SelfCheck{Sections: map[string]string{"L2": " b ", "L1": "a"}}).Written(); w != "L1\na\n\nL2\nb\n\n" {
+		t.Errorf("written %q", w)
+	}
+}

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"pinggu"
 	"pinggu/internal/evidence"
+	"pinggu/internal/report"
 	"pinggu/internal/store"
 	"pinggu/internal/tabular"
 )
@@ -43,8 +41,6 @@ func runSelfCheck(e *env, args []string) error {
 	return exportSelfChecks(e, db, c, *out)
 }
 
-var unsafeFileName = regexp.MustCompile(`[\\/:*?"<>|\x00-\x1f]`)
-
 // exportSelfChecks writes each area's latest version and the index.
 func exportSelfChecks(e *env, db *store.DB, c *pinggu.Campaign, out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
@@ -61,21 +57,17 @@ func exportSelfChecks(e *env, db *store.DB, c *pinggu.Campaign, out string) erro
 		if err != nil {
 			return err
 		}
-		latest := map[int64]*pinggu.SelfCheck{}
-		for i := range versions {
-			latest[versions[i].UnitID] = &versions[i]
-		}
-		due, ok := c.Settings.Due(pinggu.StageSelfReport).Time(pinggu.Beijing())
-		past := ok && time.Now().After(due)
+		latest := pinggu.LatestSelfChecks(versions)
+		now := time.Now()
 		for _, u := range units {
 			if !u.Kind.Area() {
 				continue
 			}
 			sc := latest[u.ID]
-			state := pinggu.SelfCheckStateOf(sc, past)
+			state := pinggu.SelfCheckStateAt(sc, c.Settings, now)
 			row := []string{u.Code, u.Name, e.l.T("selfcheck.state." + string(state)), "", "", ""}
 			if sc != nil {
-				base := unsafeFileName.ReplaceAllString(fmt.Sprintf("%s-%s-自查报告-v%d", u.Code, u.Name, sc.Version), "_")
+				base := report.SafeFileName(fmt.Sprintf("%s-%s-自查报告-v%d", u.Code, u.Name, sc.Version))
 				var name string
 				var data []byte
 				if sc.File != nil {
@@ -86,7 +78,7 @@ func exportSelfChecks(e *env, db *store.DB, c *pinggu.Campaign, out string) erro
 					name, data = base+evidence.Extension(f.Type), f.Data
 					row[5] = f.SHA256
 				} else {
-					name, data = base+".txt", []byte(sectionsText(sc.Sections))
+					name, data = base+".txt", []byte(sc.Written())
 				}
 				if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
 					return pinggu.Internal(err)
@@ -111,25 +103,6 @@ func exportSelfChecks(e *env, db *store.DB, c *pinggu.Campaign, out string) erro
 	}
 	fmt.Fprintln(e.stdout, e.l.T("selfcheck.exported", "N", written, "Areas", len(rows), "Dir", out))
 	return nil
-}
-
-// sectionsText is a version written in the browser, as plain text: each
-// dimension's code and text.
-func sectionsText(sections map[string]string) string {
-	var b strings.Builder
-	for _, code := range sortedKeys(sections) {
-		fmt.Fprintf(&b, "%s\n%s\n\n", code, strings.TrimSpace(sections[code]))
-	}
-	return b.String()
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 const hearingHelp = `Usage:

@@ -54,8 +54,7 @@ func (s *Set) AreaDocument(a *results.Area) *Document {
 	if v := s.SelfChecks[a.Unit.ID]; len(v) > 0 {
 		m.SelfCheck = &v[len(v)-1]
 	}
-	due, ok := s.City.Input.Campaign.Settings.Due(pinggu.StageSelfReport).Time(pinggu.Beijing())
-	m.SelfCheckState = pinggu.SelfCheckStateOf(m.SelfCheck, ok && s.now.After(due))
+	m.SelfCheckState = pinggu.SelfCheckStateAt(m.SelfCheck, s.City.Input.Campaign.Settings, s.now)
 	return Area(s.City, a, s.Reports[a.Unit.ID], m)
 }
 
@@ -86,10 +85,13 @@ func (s *Set) Bytes(format string, a *results.Area) ([]byte, error) {
 
 var unsafeName = regexp.MustCompile(`[\\/:*?"<>|\x00-\x1f]`)
 
+// SafeFileName replaces what a file name on Windows or Linux cannot hold.
+func SafeFileName(s string) string { return unsafeName.ReplaceAllString(s, "_") }
+
 // FileName is the file of area a's report (nil: the city summary).
 func FileName(a *results.Area, format string) string {
 	if a == nil {
 		return "000-全市总体情况." + format
 	}
-	return unsafeName.ReplaceAllString(a.Unit.Code+"-"+a.Unit.Name, "_") + "-评估报告." + format
+	return SafeFileName(a.Unit.Code+"-"+a.Unit.Name) + "-评估报告." + format
 }

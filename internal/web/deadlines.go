@@ -78,10 +78,7 @@ func (s *Server) board(r *http.Request, c *reqCtx, cp *pinggu.Campaign) (boardVi
 		if err != nil {
 			return err
 		}
-		handedIn := map[int64]bool{}
-		for _, sc := range checks {
-			handedIn[sc.UnitID] = sc.Decision != pinggu.SelfCheckReturn
-		}
+		latest := pinggu.LatestSelfChecks(checks)
 		for _, u := range all {
 			evaluated := u.Kind == pinggu.KindCounty || u.Kind == pinggu.KindMunicipalUnit
 			if c.User.Role == pinggu.RoleLiaison {
@@ -100,7 +97,7 @@ func (s *Server) board(r *http.Request, c *reqCtx, cp *pinggu.Campaign) (boardVi
 			row := boardRow{Unit: u, Group: groupOf[u.ID], Cells: slices.Clone(v.Stages)}
 			for i, d := range row.Cells {
 				if d.Stage == pinggu.StageSelfReport {
-					row.Cells[i] = pinggu.DeadlineOf(d.Stage, d.Due, cp.State.Closed() || handedIn[u.ID], time.Now(), s.loc)
+					row.Cells[i] = pinggu.DeadlineOf(d.Stage, d.Due, cp.State.Closed() || pinggu.SelfCheckStateOf(latest[u.ID], false).HandedIn(), time.Now(), s.loc)
 				}
 			}
 			for _, d := range row.Cells {

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"time"
 
 	"pinggu"
 	"pinggu/internal/store"
@@ -45,13 +44,6 @@ func (s *Server) fieldworkArea(w http.ResponseWriter, r *http.Request, c *reqCtx
 		return nil, false, pinggu.Errorf(pinggu.EForbidden, "error.forbidden")
 	}
 	return cp, true, nil
-}
-
-// pastDeadline reports whether the campaign's stage deadline has passed,
-// at the end of its day in Beijing.
-func (s *Server) pastDeadline(cp *pinggu.Campaign, stage pinggu.Stage, now time.Time) bool {
-	end, ok := cp.Settings.Due(stage).Time(s.loc)
-	return ok && now.After(end)
 }
 
 // areaFramework is the framework that judges area u in the campaign.

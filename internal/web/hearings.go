@@ -247,30 +247,32 @@ func hearingURL(campaign, unit, hearing int64) string {
 	return "/campaigns/" + itoa(campaign) + "/units/" + itoa(unit) + "/hearings/" + itoa(hearing)
 }
 
-// hearingOf loads the route's hearing, which must be the area's.
-func (s *Server) hearingOf(r *http.Request, cp *pinggu.Campaign, area int64) (*pinggu.Hearing, error) {
+// routeHearing loads the route's campaign, area and hearing, which must
+// be the area's; ok false means the request is answered (a redirect to
+// the unit's area) or err says why not.
+func (s *Server) routeHearing(w http.ResponseWriter, r *http.Request, c *reqCtx) (*pinggu.Campaign, *pinggu.Hearing, bool, error) {
+	cp, ok, err := s.fieldworkArea(w, r, c, "hearings")
+	if !ok {
+		return nil, nil, false, err
+	}
 	id, err := parseID(r.PathValue("hid"))
 	if err != nil {
-		return nil, pinggu.Errorf(pinggu.ENotFound, "hearing.not_found")
+		return nil, nil, false, pinggu.Errorf(pinggu.ENotFound, "hearing.not_found")
 	}
 	var h *pinggu.Hearing
 	if err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { h, err = tx.Hearing(r.Context(), id); return }); err != nil {
-		return nil, err
+		return nil, nil, false, err
 	}
-	if h.CampaignID != cp.ID || h.UnitID != area {
-		return nil, pinggu.Errorf(pinggu.ENotFound, "hearing.not_found")
+	if h.CampaignID != cp.ID || h.UnitID != c.Unit.Unit.ID {
+		return nil, nil, false, pinggu.Errorf(pinggu.ENotFound, "hearing.not_found")
 	}
-	return h, nil
+	return cp, h, true, nil
 }
 
 // hearingPage shows one hearing record, its invitees and findings.
 func (s *Server) hearingPage(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, ok, err := s.fieldworkArea(w, r, c, "hearings")
+	cp, h, ok, err := s.routeHearing(w, r, c)
 	if !ok {
-		return err
-	}
-	h, err := s.hearingOf(r, cp, c.Unit.Unit.ID)
-	if err != nil {
 		return err
 	}
 	return s.renderHearing(w, r, c, cp, http.StatusOK, hearingView{Hearing: h})
@@ -305,12 +307,8 @@ func (s *Server) renderHearing(w http.ResponseWriter, r *http.Request, c *reqCtx
 
 // hearingUpdate saves the record's fields and the invitees' attendance.
 func (s *Server) hearingUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, ok, err := s.fieldworkArea(w, r, c, "hearings")
+	cp, h, ok, err := s.routeHearing(w, r, c)
 	if !ok {
-		return err
-	}
-	h, err := s.hearingOf(r, cp, c.Unit.Unit.ID)
-	if err != nil {
 		return err
 	}
 	return s.saveHearing(w, r, c, cp, h, s.renderHearing)
@@ -318,12 +316,8 @@ func (s *Server) hearingUpdate(w http.ResponseWriter, r *http.Request, c *reqCtx
 
 // findingAdd adds a finding with its evidence files to the hearing.
 func (s *Server) findingAdd(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, ok, err := s.fieldworkArea(w, r, c, "hearings")
+	cp, h, ok, err := s.routeHearing(w, r, c)
 	if !ok {
-		return err
-	}
-	h, err := s.hearingOf(r, cp, c.Unit.Unit.ID)
-	if err != nil {
 		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4*pinggu.MaxFileSize)
@@ -401,12 +395,8 @@ func (s *Server) findingAdd(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 
 // findingDelete removes a finding of the hearing.
 func (s *Server) findingDelete(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, ok, err := s.fieldworkArea(w, r, c, "hearings")
+	cp, h, ok, err := s.routeHearing(w, r, c)
 	if !ok {
-		return err
-	}
-	h, err := s.hearingOf(r, cp, c.Unit.Unit.ID)
-	if err != nil {
 		return err
 	}
 	id, err := parseID(r.PathValue("fnd"))
@@ -422,12 +412,8 @@ func (s *Server) findingDelete(w http.ResponseWriter, r *http.Request, c *reqCtx
 
 // hearingFile sends an evidence file of one of the hearing's findings.
 func (s *Server) hearingFile(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	cp, ok, err := s.fieldworkArea(w, r, c, "hearings")
+	_, h, ok, err := s.routeHearing(w, r, c)
 	if !ok {
-		return err
-	}
-	h, err := s.hearingOf(r, cp, c.Unit.Unit.ID)
-	if err != nil {
 		return err
 	}
 	for _, f := range h.Findings {

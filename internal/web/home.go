@@ -104,11 +104,10 @@ func (s *Server) liaisonTask(r *http.Request, cp *pinggu.Campaign, u pinggu.Unit
 		return nil, err
 	}
 	t := &liaisonTask{Unit: u, Due: cp.Settings.Due(pinggu.StageSelfReport)}
-	var latest *pinggu.SelfCheck
-	if len(versions) > 0 {
-		latest = &versions[len(versions)-1]
+	latest := pinggu.LatestSelfChecks(versions)[u.ID]
+	if latest != nil {
 		t.Note = latest.Reason
 	}
-	t.State = pinggu.SelfCheckStateOf(latest, s.pastDeadline(cp, pinggu.StageSelfReport, time.Now()))
+	t.State = pinggu.SelfCheckStateAt(latest, cp.Settings, time.Now())
 	return t, nil
 }

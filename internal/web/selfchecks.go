@@ -2,7 +2,6 @@ package web
 
 import (
 	"io"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -66,7 +65,7 @@ func (s *Server) renderSelfCheck(w http.ResponseWriter, r *http.Request, c *reqC
 	if len(v.Versions) > 0 {
 		v.Latest = &v.Versions[0]
 	}
-	v.State = pinggu.SelfCheckStateOf(v.Latest, s.pastDeadline(cp, pinggu.StageSelfReport, time.Now()))
+	v.State = pinggu.SelfCheckStateAt(v.Latest, cp.Settings, time.Now())
 	open := !cp.State.Closed() && cp.State != pinggu.StateDraft
 	v.CanSubmit = open && v.State != pinggu.SelfCheckAccepted && pinggu.Authorize(c.User, pinggu.PermSelfCheckSubmit, c.Unit) == nil
 	v.CanReview = open && v.State == pinggu.SelfCheckSubmitted && pinggu.Authorize(c.User, pinggu.PermSelfCheckReview, c.Unit) == nil
@@ -258,7 +257,7 @@ func (s *Server) selfCheckList(w http.ResponseWriter, r *http.Request, c *reqCtx
 	}
 	v := selfCheckListView{Page: s.page(w, r, c), Campaign: cp, Due: cp.Settings.Due(pinggu.StageSelfReport),
 		Counts: map[pinggu.SelfCheckState]int{}, States: pinggu.SelfCheckStates, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
-	past := s.pastDeadline(cp, pinggu.StageSelfReport, time.Now())
+	now := time.Now()
 	err = s.db.View(r.Context(), func(tx *store.Tx) error {
 		all, err := tx.Units(r.Context())
 		if err != nil {
@@ -268,15 +267,12 @@ func (s *Server) selfCheckList(w http.ResponseWriter, r *http.Request, c *reqCtx
 		if err != nil {
 			return err
 		}
-		latest := map[int64]*pinggu.SelfCheck{}
-		for i := range versions {
-			latest[versions[i].UnitID] = &versions[i]
-		}
+		latest := pinggu.LatestSelfChecks(versions)
 		for _, u := range all {
 			if !u.Kind.Area() || !pinggu.InCampaignScope(c.User, cp.ID, *pathOf(all, u)) {
 				continue
 			}
-			row := selfCheckRow{Unit: u, Latest: latest[u.ID], State: pinggu.SelfCheckStateOf(latest[u.ID], past)}
+			row := selfCheckRow{Unit: u, Latest: latest[u.ID], State: pinggu.SelfCheckStateAt(latest[u.ID], cp.Settings, now)}
 			v.Counts[row.State]++
 			if v.Query != "" {
 				if row.Latest == nil {
@@ -314,9 +310,7 @@ func selfCheckText(r *http.Request, tx *store.Tx, sc *pinggu.SelfCheck) (string,
 		}
 		b.WriteString(texts[sc.File.ID])
 	}
-	for _, code := range slices.Sorted(maps.Keys(sc.Sections)) {
-		b.WriteString("\n" + sc.Sections[code])
-	}
+	b.WriteString("\n" + sc.Written())
 	return b.String(), nil
 }
 
