@@ -16,8 +16,8 @@ import (
 	"pinggu/internal/store"
 )
 
-// TestDemoPages signs in to the demo city as the admin and as the
-// evaluator, and opens every page in Chinese and English on a desktop and a
+// TestDemoPages signs in to the demo city as the admin, the evaluator and
+// 广陵区's liaison, and opens every page in Chinese and English on a desktop and a
 // 360 px phone: each renders, none scrolls sideways, none shows an error.
 func TestDemoPages(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.db")
@@ -44,7 +44,8 @@ func TestDemoPages(t *testing.T) {
 		"pinggu1": {"/", "/units", "/account", "/campaigns", "/campaigns/1", "/campaigns/1/deadlines", "/campaigns/1/rosters", "/campaigns/1/results", "/campaigns/1/units/2/report", "/campaigns/1/units/2/checklist",
 			"/campaigns/1/selfchecks", "/campaigns/1/units/2/selfcheck", "/campaigns/1/hearings", "/campaigns/1/units/2/hearings/2"},
 	}
-	for _, login := range []string{"admin", "pinggu1"} {
+	pages["lianluo"] = []string{"/", "/campaigns/1/selfchecks", "/campaigns/1/units/2/selfcheck", "/campaigns/1/rosters", "/campaigns/1/deadlines"}
+	for _, login := range []string{"admin", "pinggu1", "lianluo"} {
 		ctx := browser(t)
 		s := shooter{t, ctx, screenshots(), true}
 		err := chromedp.Do(ctx,
